@@ -1,0 +1,23 @@
+// forgetlab-cli: runs ForgetLab experiments without a display.
+#include <cstring>
+#include <iostream>
+
+#include "app/cli_commands.h"
+
+int main(int argc, char** argv) {
+    using namespace forgetlab::cli;
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+        !std::strcmp(argv[1], "help")) {
+        printUsage();
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string verb = argv[1];
+    const Args args(argv + 2, argv + argc);
+    if (verb == "run") return runCommand(args);
+    if (verb == "presets") return presetsCommand(args);
+    if (verb == "runs") return runsCommand(args);
+    if (verb == "export") return exportCommand(args);
+    std::cerr << "forgetlab-cli: unknown command '" << verb << "'\n\n";
+    printUsage();
+    return 2;
+}

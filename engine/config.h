@@ -1,0 +1,97 @@
+#pragma once
+// ExperimentConfig: everything that defines a run, parsed from and written to JSON.
+// Plain C++ (no torch, no Qt) so the CLI, the GUI and tests share one definition.
+
+#include <string>
+#include <vector>
+
+namespace forgetlab {
+
+// A task built from Fashion-MNIST: a set of classes, optionally with permuted pixels.
+struct TaskConfig {
+    std::string kind = "classes";  // "classes" | "permuted"
+    std::vector<int> classes = {0, 1, 2, 3, 4};
+    int permutation_seed = 1;  // for "permuted": seed of the pixel permutation
+    int train_size = 5000;     // examples drawn (deterministically from the seed)
+    int test_size = 1000;
+};
+
+struct ModelConfig {
+    std::string kind = "mlp";  // "mlp" | "cnn"
+    std::vector<int> hidden = {256, 256};
+    std::string activation = "relu";  // "relu" | "tanh" | "gelu"
+    std::vector<int> channels = {16, 32};  // cnn: conv channels
+    std::string head = "shared";           // "shared" (class-incremental) | "multi" (per task)
+};
+
+struct OptimizerConfig {
+    std::string name = "sgd";  // "sgd" | "adam" | "adamw"
+    double lr = 0.05;
+    double momentum = 0.9;  // sgd
+    bool nesterov = false;  // sgd
+    double weight_decay = 0.0;
+    double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // adam, adamw
+    std::string sam = "none";  // "none" | "sam" | "asam"
+    double rho = 0.05;
+    double asam_eta = 0.01;
+    std::string schedule = "constant";  // "constant" | "cosine"
+    int warmup_steps = 0;                // linear warm-up before the schedule
+    double grad_clip = 0.0;              // max global L2 norm of the gradient, 0 = off
+};
+
+struct PhaseConfig {
+    TaskConfig task;
+    OptimizerConfig optimizer;
+    int steps = 500;
+    int batch_size = 64;
+};
+
+struct EvalConfig {
+    int every = 20;          // test loss/accuracy + SAM sharpness every k steps
+    int hessian_every = 100;  // Hessian top eigenvalue every K steps (0 = off)
+    int probe_size = 256;    // probe set for sharpness and Hessian (downstream train data)
+    double sharpness_rho = 0.05;
+    int hessian_max_iters = 100;
+    double hessian_tol = 1e-3;
+};
+
+struct ExperimentConfig {
+    std::string name = "experiment";
+    std::string description;
+    unsigned seed = 1;
+    std::string device = "cpu";  // "cpu" | "cuda"
+    std::string data_dir = "/usr/share/datasets/fashion-mnist";
+    ModelConfig model;
+    PhaseConfig upstream;
+    PhaseConfig downstream;
+    EvalConfig eval;
+};
+
+// One problem with a configuration, named by its JSON path ("downstream.optimizer.lr").
+struct ConfigError {
+    std::string field;
+    std::string message;
+};
+
+struct ConfigParseResult {
+    ExperimentConfig config;
+    std::vector<ConfigError> errors;
+    bool ok() const { return errors.empty(); }
+};
+
+// Parses JSON text; unknown keys, wrong types and invalid values are errors.
+// Missing keys keep their defaults.
+ConfigParseResult parseConfig(const std::string& jsonText);
+
+// Checks values of an already-built config (ranges, names, contradictions).
+std::vector<ConfigError> validateConfig(const ExperimentConfig& config);
+
+std::string configToJson(const ExperimentConfig& config, int indent = 2);
+
+// Stable hash of everything that determines the pre-trained (upstream) model:
+// model, upstream phase, seed, data. Used to key the upstream checkpoint cache.
+std::string upstreamHash(const ExperimentConfig& config);
+
+std::string formatErrors(const std::vector<ConfigError>& errors);
+
+}  // namespace forgetlab

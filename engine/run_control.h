@@ -1,0 +1,53 @@
+#pragma once
+// RunControl: what another thread may ask of a running Runner between two steps.
+// Pause/resume/step/stop are atomics; live knobs go through a small locked queue.
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace forgetlab {
+
+struct Knob {
+    std::string name;  // "lr" | "rho"
+    double value = 0.0;
+};
+
+class RunControl {
+public:
+    void requestStop() { m_stop = true; }
+    void setPaused(bool paused) { m_paused = paused; }
+    // While paused, performs exactly one more step.
+    void requestStep() { m_stepRequests.fetch_add(1); }
+    void setKnob(const std::string& name, double value) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_knobs.push_back({name, value});
+    }
+
+    bool stopRequested() const { return m_stop.load(); }
+    bool paused() const { return m_paused.load(); }
+    // Consumes one step request if there is one.
+    bool takeStepRequest() {
+        int n = m_stepRequests.load();
+        while (n > 0) {
+            if (m_stepRequests.compare_exchange_weak(n, n - 1)) return true;
+        }
+        return false;
+    }
+    std::vector<Knob> takeKnobs() {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        std::vector<Knob> out;
+        out.swap(m_knobs);
+        return out;
+    }
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_paused{false};
+    std::atomic<int> m_stepRequests{0};
+    std::mutex m_mutex;
+    std::vector<Knob> m_knobs;
+};
+
+}  // namespace forgetlab

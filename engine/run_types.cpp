@@ -1,0 +1,33 @@
+#include "engine/run_types.h"
+
+#include <nlohmann/json.hpp>
+
+namespace forgetlab {
+
+const char* phaseName(Phase p) {
+    switch (p) {
+        case Phase::Preparing: return "preparing";
+        case Phase::Upstream: return "pre-training";
+        case Phase::Downstream: return "fine-tuning";
+        case Phase::Finished: return "finished";
+    }
+    return "?";
+}
+
+std::string summaryToJson(const RunSummary& s) {
+    nlohmann::json j = {{"run_id", s.run_id},
+                        {"status", s.status},
+                        {"steps", s.steps},
+                        {"upstream_acc_before", s.upstream_acc_before},
+                        {"upstream_acc_after", s.upstream_acc_after},
+                        {"downstream_acc_after", s.downstream_acc_after},
+                        {"forgetting", s.forgetting},
+                        {"sharpness_last", s.sharpness_last},
+                        {"hessian_lmax_last", s.hessian_lmax_last},
+                        {"wall_seconds", s.wall_seconds},
+                        {"upstream_from_cache", s.upstream_from_cache}};
+    if (!s.error.empty()) j["error"] = s.error;
+    return j.dump();
+}
+
+}  // namespace forgetlab

@@ -1,0 +1,79 @@
+#pragma once
+// Plain types that cross from the training engine to storage, the CLI and the GUI.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace forgetlab {
+
+// Metric keys. Phase-1 (upstream pre-training) keys start with "pre."; the rest belong to
+// the fine-tuning phase, whose steps start at 0 (before the first update).
+namespace keys {
+inline constexpr const char* kPreTrainLoss = "pre.train_loss";
+inline constexpr const char* kPreUpAcc = "pre.up_test_acc";
+inline constexpr const char* kTrainLoss = "train_loss";
+inline constexpr const char* kDownTestLoss = "down_test_loss";
+inline constexpr const char* kDownTestAcc = "down_test_acc";
+inline constexpr const char* kUpTestLoss = "up_test_loss";
+inline constexpr const char* kUpTestAcc = "up_test_acc";
+inline constexpr const char* kSharpness = "sharpness";
+inline constexpr const char* kHessianLmax = "hessian_lmax";
+inline constexpr const char* kLr = "lr";
+}  // namespace keys
+
+struct MetricPoint {
+    int64_t step = 0;
+    std::string key;
+    double value = 0.0;
+};
+
+enum class Phase { Preparing, Upstream, Downstream, Finished };
+const char* phaseName(Phase p);
+
+// Final status of a run, stored as text in the database.
+namespace status {
+inline constexpr const char* kRunning = "running";
+inline constexpr const char* kDone = "done";
+inline constexpr const char* kStopped = "stopped";
+inline constexpr const char* kDiverged = "diverged";
+inline constexpr const char* kFailed = "failed";
+inline constexpr const char* kInterrupted = "interrupted";
+}  // namespace status
+
+struct RunSummary {
+    int64_t run_id = 0;
+    std::string status;
+    std::string error;  // set when status is failed/diverged
+    int64_t steps = 0;  // fine-tuning steps done
+    double upstream_acc_before = 0.0;
+    double upstream_acc_after = 0.0;
+    double downstream_acc_after = 0.0;
+    double forgetting = 0.0;  // upstream_acc_before - upstream_acc_after
+    double sharpness_last = 0.0;
+    double hessian_lmax_last = 0.0;
+    double wall_seconds = 0.0;
+    bool upstream_from_cache = false;
+};
+
+std::string summaryToJson(const RunSummary& s);
+
+// Receives what a run produces. Called on the runner's thread.
+class MetricSink {
+public:
+    virtual ~MetricSink() = default;
+    virtual void onPhase(Phase phase, int64_t totalSteps) { (void)phase, (void)totalSteps; }
+    virtual void onMetrics(const std::vector<MetricPoint>& points) = 0;
+    virtual void onEvent(int64_t step, const std::string& kind, const std::string& json) {
+        (void)step, (void)kind, (void)json;
+    }
+    virtual void onCheckpoint(int64_t step, const std::string& tag, const std::string& file) {
+        (void)step, (void)tag, (void)file;
+    }
+    // Progress within a phase: steps done of total (also called while pre-training).
+    virtual void onProgress(Phase phase, int64_t step, int64_t total) {
+        (void)phase, (void)step, (void)total;
+    }
+};
+
+}  // namespace forgetlab

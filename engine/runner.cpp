@@ -1,0 +1,294 @@
+#include "engine/runner.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/fashion_mnist.h"
+#include "engine/idx_reader.h"
+#include "engine/lr_schedule.h"
+#include "engine/models.h"
+#include "engine/optimizers.h"
+#include "engine/safetensors.h"
+#include "engine/sharpness.h"
+#include "engine/tasks.h"
+
+namespace forgetlab {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct EvalResult {
+    double loss = 0.0;
+    double acc = 0.0;
+};
+
+EvalResult evaluate(ForgetModel& model, const DataSplit& split, int head) {
+    torch::NoGradGuard noGrad;
+    model.eval();
+    const int64_t n = split.size();
+    const int64_t chunk = 1000;
+    double lossSum = 0.0, correct = 0.0, count = 0.0;
+    for (int64_t b = 0; b < n; b += chunk) {
+        Batch batch = split.slice(b, std::min(n, b + chunk), head);
+        torch::Tensor logits = model.forward(batch.input, head);
+        const double items = static_cast<double>(batch.target.numel());
+        lossSum += taskLoss(logits, batch.target).item<double>() * items;
+        correct += logits.argmax(-1).eq(batch.target).sum().item<double>();
+        count += items;
+    }
+    model.train();
+    return {count > 0 ? lossSum / count : 0.0, count > 0 ? correct / count : 0.0};
+}
+
+// Thrown inside a phase to end the run early with a given status.
+struct EndRun {
+    std::string status;
+    std::string error;
+};
+
+}  // namespace
+
+struct Runner::Impl {
+    ExperimentConfig cfg;
+    RunnerOptions opts;
+    MetricSink* sink = nullptr;
+    RunControl* control = nullptr;
+    std::shared_ptr<ForgetModel> model;
+    Task up, down;
+    DataSplit probe;
+    RunSummary summary;
+
+    // Blocks while paused; returns true if one step may be taken, false on stop.
+    bool waitForGo() {
+        while (true) {
+            if (control->stopRequested()) return false;
+            if (!control->paused()) return true;
+            if (control->takeStepRequest()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+
+    torch::Tensor trainLoss(const Batch& b) { return taskLoss(model->forward(b.input, b.head), b.target); }
+
+    // Runs a training phase. Returns the number of steps done.
+    int64_t trainPhase(const Task& task, const PhaseConfig& phase, Phase phaseId,
+                       uint64_t samplerSeed, bool fineTuning) {
+        auto optimizer = makeOptimizer(model->parameters(), phase.optimizer);
+        BatchSampler sampler(task.train.size(), phase.batch_size, samplerSeed);
+        double baseLr = phase.optimizer.lr;
+        const double clip = phase.optimizer.grad_clip;
+        const int64_t total = phase.steps;
+        sink->onPhase(phaseId, total);
+        model->train();
+        std::vector<MetricPoint> points;
+        int64_t step = 0;
+        for (step = 1; step <= total; ++step) {
+            if (!waitForGo()) throw EndRun{status::kStopped, ""};
+            for (const Knob& k : control->takeKnobs()) {
+                bool applied = true;
+                if (k.name == "lr" && k.value > 0 && std::isfinite(k.value)) baseLr = k.value;
+                else if (k.name == "rho" && k.value >= 0) applied = setRho(*optimizer, k.value);
+                else applied = false;
+                nlohmann::json ev = {{"name", k.name}, {"value", k.value},
+                                     {"phase", phaseName(phaseId)}, {"applied", applied}};
+                sink->onEvent(fineTuning ? step - 1 : -(step - 1), "knob", ev.dump());
+            }
+            const double lr = scheduledLr(phase.optimizer.schedule, phase.optimizer.warmup_steps,
+                                          baseLr, step - 1, total);
+            setLearningRate(*optimizer, lr);
+            const Batch batch = task.train.rows(sampler.next(), task.head);
+            auto closure = [&]() {
+                optimizer->zero_grad();
+                torch::Tensor loss = trainLoss(batch);
+                loss.backward();
+                if (clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), clip);
+                return loss.detach();
+            };
+            const double loss = optimizer->step(closure).item<double>();
+            if (!std::isfinite(loss)) {
+                nlohmann::json ev = {{"phase", phaseName(phaseId)}, {"step", step},
+                                     {"loss", std::isnan(loss) ? "nan" : "inf"}};
+                sink->onEvent(step, "diverged", ev.dump());
+                throw EndRun{status::kDiverged,
+                             std::string("loss became ") + (std::isnan(loss) ? "NaN" : "infinite") +
+                                 " at " + phaseName(phaseId) + " step " + std::to_string(step) +
+                                 "; try a smaller learning rate"};
+            }
+            points.clear();
+            if (fineTuning) {
+                points.push_back({step, keys::kTrainLoss, loss});
+                points.push_back({step, keys::kLr, lr});
+                if (step % cfg.eval.every == 0 || step == total) evalPoints(step, points);
+                if (cfg.eval.hessian_every > 0 && step % cfg.eval.hessian_every == 0)
+                    hessianPoint(step, points);
+                summary.steps = step;
+            } else {
+                points.push_back({step, keys::kPreTrainLoss, loss});
+                if (step % (cfg.eval.every * 5) == 0 || step == total)
+                    points.push_back({step, keys::kPreUpAcc, evaluate(*model, up.test, up.head).acc});
+            }
+            sink->onMetrics(points);
+            sink->onProgress(phaseId, step, total);
+        }
+        return total;
+    }
+
+    // Sharpness and Hessian are measured on a fixed probe of downstream training data.
+    LossFn probeLoss() {
+        return [this]() { return taskLoss(model->forward(probe.input, down.head), probe.target); };
+    }
+
+    void evalPoints(int64_t step, std::vector<MetricPoint>& points) {
+        const EvalResult u = evaluate(*model, up.test, up.head);
+        const EvalResult d = evaluate(*model, down.test, down.head);
+        points.push_back({step, keys::kUpTestLoss, u.loss});
+        points.push_back({step, keys::kUpTestAcc, u.acc});
+        points.push_back({step, keys::kDownTestLoss, d.loss});
+        points.push_back({step, keys::kDownTestAcc, d.acc});
+        model->eval();
+        const double s = samSharpness(model->parameters(), probeLoss(), cfg.eval.sharpness_rho);
+        model->train();
+        points.push_back({step, keys::kSharpness, s});
+        summary.upstream_acc_after = u.acc;
+        summary.downstream_acc_after = d.acc;
+        summary.sharpness_last = s;
+    }
+
+    void hessianPoint(int64_t step, std::vector<MetricPoint>& points) {
+        model->eval();
+        const EigenResult r =
+            hessianTopEigenvalues(model->parameters(), probeLoss(), 1, cfg.eval.hessian_max_iters,
+                                  cfg.eval.hessian_tol, cfg.seed * 7919ULL + uint64_t(step));
+        model->train();
+        points.push_back({step, keys::kHessianLmax, r.eigenvalues.at(0)});
+        summary.hessian_lmax_last = r.eigenvalues.at(0);
+    }
+
+    std::string checkpoint(const std::string& tag, int64_t step) {
+        if (opts.checkpoint_dir.empty()) return {};
+        fs::create_directories(opts.checkpoint_dir);
+        const std::string file = (fs::path(opts.checkpoint_dir) / (tag + ".safetensors")).string();
+        saveSafetensors(file, moduleTensors(*model),
+                        {{"tag", tag}, {"step", std::to_string(step)}, {"format", "forgetlab"}});
+        sink->onCheckpoint(step, tag, file);
+        return file;
+    }
+
+    void pretrain() {
+        std::string cacheFile;
+        if (!opts.cache_dir.empty()) {
+            cacheFile = (fs::path(opts.cache_dir) / ("upstream-" + upstreamHash(cfg) + ".safetensors")).string();
+            if (fs::exists(cacheFile)) {
+                try {
+                    loadIntoModule(*model, loadSafetensors(cacheFile), cacheFile);
+                    summary.upstream_from_cache = true;
+                    sink->onEvent(0, "upstream_cache", nlohmann::json{{"hit", true}, {"file", fs::path(cacheFile).filename().string()}}.dump());
+                    return;
+                } catch (const std::exception& e) {
+                    // A damaged cache entry is not fatal: retrain and overwrite it.
+                    sink->onEvent(0, "upstream_cache", nlohmann::json{{"hit", false}, {"error", e.what()}}.dump());
+                }
+            }
+        }
+        trainPhase(up, cfg.upstream, Phase::Upstream, uint64_t(cfg.seed) * 1000003ULL + 11, false);
+        if (!cacheFile.empty()) {
+            fs::create_directories(opts.cache_dir);
+            saveSafetensors(cacheFile, moduleTensors(*model),
+                            {{"upstream_hash", upstreamHash(cfg)}});
+        }
+    }
+
+    void execute() {
+        if (cfg.device != "cpu") {
+            throw EndRun{status::kFailed,
+                         "device '" + cfg.device + "' is not available: this LibTorch build "
+                         "(Debian libtorch-dev) is CPU-only; use --device cpu"};
+        }
+        if (opts.num_threads > 0) torch::set_num_threads(opts.num_threads);
+        sink->onPhase(Phase::Preparing, 0);
+        auto data = loadFashionMnist(cfg.data_dir);
+        up = buildFashionTask(*data, cfg.upstream.task, cfg.model, 0, cfg.seed);
+        down = buildFashionTask(*data, cfg.downstream.task, cfg.model, 1, cfg.seed);
+        const int64_t np = std::min<int64_t>(cfg.eval.probe_size, down.train.size());
+        probe = DataSplit{down.train.input.slice(0, 0, np), down.train.target.slice(0, 0, np)};
+        std::vector<int> heads = {up.num_outputs};
+        if (cfg.model.head == "multi") heads.push_back(down.num_outputs);
+        torch::manual_seed(cfg.seed);
+        model = buildModel(cfg.model, heads);
+
+        pretrain();
+        checkpoint("pretrained", 0);
+
+        // Fine-tuning: step 0 is the pre-trained model.
+        std::vector<MetricPoint> points;
+        evalPoints(0, points);
+        if (cfg.eval.hessian_every > 0) hessianPoint(0, points);
+        summary.upstream_acc_before = summary.upstream_acc_after;
+        sink->onMetrics(points);
+        torch::manual_seed(cfg.seed + 1);
+        try {
+            trainPhase(down, cfg.downstream, Phase::Downstream, uint64_t(cfg.seed) * 1000003ULL + 23, true);
+        } catch (const EndRun& end) {
+            if (end.status == status::kStopped) {
+                finalEval();
+                checkpoint("final", summary.steps);
+            }
+            throw;
+        }
+        finalEval();
+        checkpoint("final", summary.steps);
+    }
+
+    // Makes sure the summary's "after" values describe the last step done.
+    void finalEval() {
+        if (summary.steps == 0) return;
+        const bool evaluated = summary.steps % cfg.eval.every == 0 || summary.steps == cfg.downstream.steps;
+        if (evaluated) return;
+        std::vector<MetricPoint> points;
+        evalPoints(summary.steps, points);
+        sink->onMetrics(points);
+    }
+};
+
+Runner::Runner(ExperimentConfig config, RunnerOptions options) : m_impl(std::make_unique<Impl>()) {
+    m_impl->cfg = std::move(config);
+    m_impl->opts = std::move(options);
+}
+
+Runner::~Runner() = default;
+
+RunSummary Runner::run(MetricSink& sink, RunControl& control) {
+    Impl& im = *m_impl;
+    im.sink = &sink;
+    im.control = &control;
+    im.summary = RunSummary{};
+    const auto t0 = Clock::now();
+    try {
+        im.execute();
+        im.summary.status = status::kDone;
+    } catch (const EndRun& end) {
+        im.summary.status = end.status;
+        im.summary.error = end.error;
+    } catch (const DataError& e) {
+        im.summary.status = status::kFailed;
+        im.summary.error = e.what();
+    } catch (const c10::Error& e) {
+        im.summary.status = status::kFailed;
+        im.summary.error = e.what_without_backtrace();
+    } catch (const std::exception& e) {
+        im.summary.status = status::kFailed;
+        im.summary.error = e.what();
+    }
+    im.summary.forgetting = im.summary.upstream_acc_before - im.summary.upstream_acc_after;
+    im.summary.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    sink.onPhase(Phase::Finished, im.summary.steps);
+    return im.summary;
+}
+
+}  // namespace forgetlab

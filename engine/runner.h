@@ -1,0 +1,35 @@
+#pragma once
+// Runner: runs one experiment (upstream pre-training or its cached checkpoint, then
+// fine-tuning) on the calling thread, reporting to a MetricSink and obeying a RunControl.
+
+#include <memory>
+#include <string>
+
+#include "config.h"
+#include "run_control.h"
+#include "run_types.h"
+
+namespace forgetlab {
+
+struct RunnerOptions {
+    std::string cache_dir;       // upstream checkpoint cache (created if missing); "" = no cache
+    std::string checkpoint_dir;  // where this run's checkpoints go; "" = none written
+    int num_threads = 0;         // torch intra-op threads, 0 = leave as is
+};
+
+class Runner {
+public:
+    Runner(ExperimentConfig config, RunnerOptions options);
+    ~Runner();
+    Runner(const Runner&) = delete;
+    Runner& operator=(const Runner&) = delete;
+
+    // Blocking. Never throws: failures come back as status "failed" with an error text.
+    RunSummary run(MetricSink& sink, RunControl& control);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace forgetlab

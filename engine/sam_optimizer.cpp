@@ -1,0 +1,90 @@
+#include "engine/sam_optimizer.h"
+
+#include <c10/util/string_utils.h>
+
+namespace forgetlab {
+
+SamOptimizer::SamOptimizer(std::vector<torch::Tensor> params,
+                           std::unique_ptr<torch::optim::Optimizer> base, SamOptions options)
+    : torch::optim::Optimizer({torch::optim::OptimizerParamGroup(std::move(params))},
+                              std::make_unique<SamOptions>(options)),
+      m_base(std::move(base)) {
+    TORCH_CHECK(m_base, "SAM needs a base optimizer");
+    TORCH_CHECK(options.rho() >= 0, "Invalid SAM rho: ", options.rho());
+    TORCH_CHECK(options.eta() >= 0, "Invalid ASAM eta: ", options.eta());
+}
+
+SamOptions& SamOptimizer::samOptions() {
+    return static_cast<SamOptions&>(param_groups_.at(0).options());
+}
+
+std::vector<torch::Tensor> SamOptimizer::perturbation() {
+    torch::NoGradGuard noGrad;
+    const SamOptions& opt = samOptions();
+    const auto& params = param_groups_.at(0).params();
+    // Scale per tensor: T for ASAM (weights only), 1 otherwise.
+    std::vector<torch::Tensor> scaled;  // T g
+    std::vector<torch::Tensor> tsq;     // T^2 g
+    double sq = 0.0;
+    for (const auto& p : params) {
+        if (!p.grad().defined()) {
+            scaled.emplace_back();
+            tsq.emplace_back();
+            continue;
+        }
+        const torch::Tensor& g = p.grad();
+        if (opt.adaptive() && p.dim() >= 2) {
+            torch::Tensor t = p.abs() + opt.eta();
+            scaled.push_back(t * g);
+            tsq.push_back(t * t * g);
+        } else {
+            scaled.push_back(g);
+            tsq.push_back(g);
+        }
+        sq += scaled.back().pow(2).sum().item<double>();
+    }
+    const double scale = opt.rho() / (std::sqrt(sq) + 1e-12);
+    std::vector<torch::Tensor> e;
+    for (const auto& t : tsq) e.push_back(t.defined() ? t * scale : torch::Tensor());
+    return e;
+}
+
+torch::Tensor SamOptimizer::step(LossClosure closure) {
+    TORCH_CHECK(closure, "SAM needs a closure that recomputes loss and gradients");
+    torch::Tensor loss;
+    {
+        torch::AutoGradMode enable(true);
+        loss = closure();  // g at w
+    }
+    const auto& params = param_groups_.at(0).params();
+    std::vector<torch::Tensor> saved;
+    {
+        torch::NoGradGuard noGrad;
+        std::vector<torch::Tensor> e = perturbation();
+        for (size_t i = 0; i < params.size(); ++i) {
+            torch::Tensor p = params[i];
+            saved.push_back(p.detach().clone());
+            if (!e[i].defined()) continue;
+            p.add_(e[i]);
+            const auto key = c10::guts::to_string(p.unsafeGetTensorImpl());
+            auto& st = state_[key];
+            if (!st) st = std::make_unique<SamParamState>();
+            static_cast<SamParamState&>(*st).e(e[i]);
+        }
+    }
+    {
+        torch::AutoGradMode enable(true);
+        closure();  // g' at w + e, same batch
+    }
+    {
+        torch::NoGradGuard noGrad;
+        for (size_t i = 0; i < params.size(); ++i) {
+            torch::Tensor p = params[i];
+            p.copy_(saved[i]);  // bit-exact restore
+        }
+    }
+    m_base->step();
+    return loss;
+}
+
+}  // namespace forgetlab

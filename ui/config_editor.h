@@ -1,0 +1,44 @@
+#pragma once
+// ConfigEditor: base of the widgets that edit one part of an ExperimentConfig. It adds
+// labelled rows whose editors are named after their config path and carry an error label
+// (FieldErrors), and emits changed() whenever any of them is edited.
+
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+#include "engine/config.h"
+
+class QFormLayout;
+
+namespace forgetlab::ui {
+
+class FieldErrors;
+class NumberField;
+
+class ConfigEditor : public QWidget {
+    Q_OBJECT
+public:
+    ConfigEditor(QString pathPrefix, FieldErrors& errors, QWidget* parent = nullptr);
+
+Q_SIGNALS:
+    void changed();
+
+protected:
+    // Adds "label  [editor]" to form; the editor's config path is prefix.key.
+    void addRow(QFormLayout* form, const QString& label, const QString& key, QWidget* editor,
+                const QString& toolTip = {});
+    QString path(const QString& key) const;
+    // A compact form layout installed on widget.
+    static QFormLayout* newForm(QWidget* widget);
+    // Reads a NumberField into target, or records a "not a number" error for its path.
+    void readNumber(const NumberField* field, const QString& key, double& target,
+                    std::vector<ConfigError>& errors) const;
+
+    FieldErrors& m_errors;
+
+private:
+    QString m_prefix;
+};
+
+}  // namespace forgetlab::ui

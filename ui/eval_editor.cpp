@@ -1,0 +1,53 @@
+#include "ui/eval_editor.h"
+
+#include <QFormLayout>
+#include <QSpinBox>
+
+#include "ui/form_helpers.h"
+#include "ui/number_field.h"
+
+namespace forgetlab::ui {
+
+EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
+    : ConfigEditor(QStringLiteral("eval"), errors, parent) {
+    QFormLayout* form = newForm(this);
+    m_every = makeIntSpin(0, 1'000'000);
+    m_hessianEvery = makeIntSpin(0, 1'000'000);
+    m_probeSize = makeIntSpin(0, 60'000);
+    m_sharpnessRho = new NumberField;
+    m_hessianMaxIters = makeIntSpin(0, 100'000);
+    m_hessianTol = new NumberField;
+
+    addRow(form, tr("Evaluate every"), QStringLiteral("every"), m_every,
+           tr("Steps between test loss/accuracy and sharpness measurements"));
+    addRow(form, tr("Hessian every"), QStringLiteral("hessian_every"), m_hessianEvery,
+           tr("Steps between Hessian λ_max estimates (power iteration); 0 = off"));
+    addRow(form, tr("Probe examples"), QStringLiteral("probe_size"), m_probeSize,
+           tr("Downstream training examples used for sharpness and the Hessian"));
+    addRow(form, tr("Sharpness ρ"), QStringLiteral("sharpness_rho"), m_sharpnessRho,
+           tr("Radius at which SAM sharpness (worst-case loss increase) is measured"));
+    addRow(form, tr("Hessian max iterations"), QStringLiteral("hessian_max_iters"),
+           m_hessianMaxIters, tr("Power-iteration limit per λ_max estimate"));
+    addRow(form, tr("Hessian tolerance"), QStringLiteral("hessian_tol"), m_hessianTol,
+           tr("Relative change at which power iteration stops"));
+}
+
+void EvalEditor::setEval(const EvalConfig& e) {
+    m_every->setValue(e.every);
+    m_hessianEvery->setValue(e.hessian_every);
+    m_probeSize->setValue(e.probe_size);
+    m_sharpnessRho->setValue(e.sharpness_rho);
+    m_hessianMaxIters->setValue(e.hessian_max_iters);
+    m_hessianTol->setValue(e.hessian_tol);
+}
+
+void EvalEditor::readEval(EvalConfig& e, std::vector<ConfigError>& errors) const {
+    e.every = m_every->value();
+    e.hessian_every = m_hessianEvery->value();
+    e.probe_size = m_probeSize->value();
+    readNumber(m_sharpnessRho, QStringLiteral("sharpness_rho"), e.sharpness_rho, errors);
+    e.hessian_max_iters = m_hessianMaxIters->value();
+    readNumber(m_hessianTol, QStringLiteral("hessian_tol"), e.hessian_tol, errors);
+}
+
+}  // namespace forgetlab::ui

@@ -1,0 +1,31 @@
+#pragma once
+// GeneralEditor: the top-level fields of an ExperimentConfig (name, description, seed,
+// device, data folder).
+
+#include "ui/config_editor.h"
+
+class QComboBox;
+class QLineEdit;
+class QSpinBox;
+
+namespace forgetlab::ui {
+
+class GeneralEditor : public ConfigEditor {
+    Q_OBJECT
+public:
+    explicit GeneralEditor(FieldErrors& errors, QWidget* parent = nullptr);
+
+    void setGeneral(const ExperimentConfig& config);
+    void readGeneral(ExperimentConfig& config, std::vector<ConfigError>& errors) const;
+
+    static QStringList fieldPaths();
+
+private:
+    QLineEdit* m_name;
+    QLineEdit* m_description;
+    QSpinBox* m_seed;
+    QComboBox* m_device;
+    QLineEdit* m_dataDir;
+};
+
+}  // namespace forgetlab::ui

@@ -1,0 +1,359 @@
+#include "ui/live_plots.h"
+
+#include <QPdfWriter>
+#include <QPainter>
+#include <QVBoxLayout>
+#include <cmath>
+#include <limits>
+
+#include "ui/plot_style.h"
+#include "ui/qcp.h"
+
+namespace forgetlab::ui {
+
+struct LivePlots::RunGraphs {
+    QString name;
+    int colorIndex = 0;
+    QCPGraph* trainLoss = nullptr;
+    QCPGraph* testLoss = nullptr;
+    QCPGraph* upAcc = nullptr;
+    QCPGraph* upAccBefore = nullptr;  // dashed reference: upstream accuracy at step 0
+    QCPGraph* downAcc = nullptr;
+    QCPGraph* sharpness = nullptr;
+    QCPGraph* hessian = nullptr;  // on the sharpness plot's right axis
+    double upBefore = std::numeric_limits<double>::quiet_NaN();
+    int64_t maxStep = 0;
+    int64_t totalSteps = 0;
+
+    QList<QCPGraph*> all() const {
+        return {trainLoss, testLoss, upAcc, upAccBefore, downAcc, sharpness, hessian};
+    }
+};
+
+namespace {
+
+void setLook(QCPGraph* g, const QColor& color, double width, Qt::PenStyle style,
+             QCPScatterStyle::ScatterShape shape = QCPScatterStyle::ssNone) {
+    QPen pen(color, width, style);
+    pen.setCapStyle(Qt::RoundCap);
+    pen.setJoinStyle(Qt::RoundJoin);
+    g->setPen(pen);
+    if (shape == QCPScatterStyle::ssNone) {
+        g->setScatterStyle(QCPScatterStyle());
+    } else {
+        g->setScatterStyle(QCPScatterStyle(shape, color, Qt::white, 5));
+    }
+}
+
+QColor withAlpha(QColor c, int alpha) {
+    c.setAlpha(alpha);
+    return c;
+}
+
+// Value range of the given graphs' data; found is false when they hold no data.
+QCPRange valueRange(const QList<QCPGraph*>& graphs, bool* found) {
+    QCPRange total;
+    *found = false;
+    for (QCPGraph* g : graphs) {
+        bool ok = false;
+        const QCPRange r = g->data()->valueRange(ok);
+        if (!ok) continue;
+        total = *found ? QCPRange(std::min(total.lower, r.lower), std::max(total.upper, r.upper)) : r;
+        *found = true;
+    }
+    return total;
+}
+
+// Puts 0 at the bottom for non-negative quantities and leaves headroom for the legend.
+void fitNonNegative(QCPAxis* axis, const QCPRange& r) {
+    const double lower = std::min(0.0, r.lower);
+    double upper = r.upper > lower ? r.upper : lower + 1.0;
+    upper += (upper - lower) * 0.12;
+    axis->setRange(lower, upper);
+}
+
+}  // namespace
+
+LivePlots::LivePlots(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    const QString step = tr("fine-tuning step");
+    const QString titles[kPlotCount] = {tr("Downstream loss"),
+                                        tr("Accuracy — upstream drop = forgetting"),
+                                        tr("Sharpness")};
+    const QString yLabels[kPlotCount] = {tr("cross-entropy loss (nats)"),
+                                         tr("accuracy (fraction)"),
+                                         tr("SAM sharpness (Δ loss)")};
+    const char* names[kPlotCount] = {"lossPlot", "accuracyPlot", "sharpnessPlot"};
+    for (int i = 0; i < kPlotCount; ++i) {
+        auto* plot = new QCustomPlot(this);
+        plot->setObjectName(QString::fromLatin1(names[i]));
+        plot->setMinimumHeight(160);
+        stylePlot(plot, titles[i], step, yLabels[i]);
+        plot->xAxis->setRange(0, 100);
+        layout->addWidget(plot, 1);
+        m_plots[i] = plot;
+        connect(plot, &QCustomPlot::mousePress, this, [this] { setFollow(false); });
+        connect(plot, &QCustomPlot::mouseWheel, this, [this] { setFollow(false); });
+        connect(plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
+        plot->setToolTip(tr("Drag to pan, wheel to zoom, double-click to follow the run again"));
+    }
+    m_plots[kAccuracyPlot]->yAxis->setRange(0, 1.05);
+    QCustomPlot* sharp = m_plots[kSharpnessPlot];
+    sharp->yAxis2->setVisible(true);
+    sharp->yAxis2->setTickLabels(true);
+    sharp->yAxis2->setLabel(tr("Hessian λ_max"));
+    sharp->axisRect()->setRangeZoomAxes({sharp->xAxis, sharp->yAxis, sharp->yAxis2});
+    sharp->axisRect()->setRangeDragAxes({sharp->xAxis, sharp->yAxis, sharp->yAxis2});
+    linkXAxes();
+}
+
+LivePlots::~LivePlots() = default;
+
+void LivePlots::linkXAxes() {
+    for (QCustomPlot* source : m_plots) {
+        connect(source->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
+                [this, source](const QCPRange& range) {
+                    for (QCustomPlot* other : m_plots) {
+                        if (other == source || other->xAxis->range() == range) continue;
+                        other->xAxis->setRange(range);
+                        other->replot(QCustomPlot::rpQueuedReplot);
+                    }
+                });
+    }
+}
+
+QList<qint64> LivePlots::runKeys() const {
+    QList<qint64> keys;
+    for (const auto& [key, run] : m_runs) keys << key;
+    return keys;
+}
+
+void LivePlots::addRun(qint64 key, const QString& name) {
+    if (hasRun(key)) return;
+    auto run = std::make_unique<RunGraphs>();
+    run->name = name;
+    // The lowest colour not used by a shown run, so overlaid runs always differ.
+    QSet<int> used;
+    for (const auto& [k, r] : m_runs) used.insert(r->colorIndex);
+    while (used.contains(run->colorIndex)) ++run->colorIndex;
+
+    QCustomPlot* loss = m_plots[kLossPlot];
+    QCustomPlot* acc = m_plots[kAccuracyPlot];
+    QCustomPlot* sharp = m_plots[kSharpnessPlot];
+    run->trainLoss = loss->addGraph();
+    run->testLoss = loss->addGraph();
+    run->upAcc = acc->addGraph();
+    run->upAccBefore = acc->addGraph();
+    run->downAcc = acc->addGraph();
+    run->sharpness = sharp->addGraph();
+    run->hessian = sharp->addGraph(sharp->xAxis, sharp->yAxis2);
+    m_runs.emplace(key, std::move(run));
+    restyle();
+    replotAll();
+}
+
+void LivePlots::removeRun(qint64 key) {
+    auto it = m_runs.find(key);
+    if (it == m_runs.end()) return;
+    for (QCPGraph* g : it->second->all()) g->parentPlot()->removeGraph(g);
+    m_runs.erase(it);
+    restyle();
+    if (m_follow) applyAutoRange();
+    replotAll();
+}
+
+void LivePlots::clearRuns() {
+    for (QCustomPlot* plot : m_plots) plot->clearGraphs();
+    m_runs.clear();
+    replotAll();
+}
+
+QColor LivePlots::runColor(qint64 key) const {
+    auto it = m_runs.find(key);
+    return it == m_runs.end() ? QColor() : ui::runColor(it->second->colorIndex);
+}
+
+// One run: each metric its own colour, names without the run. Several runs: each run its
+// own colour and each metric its own line style, names prefixed with the run.
+void LivePlots::restyle() {
+    const bool single = m_runs.size() == 1;
+    for (const auto& [key, run] : m_runs) {
+        const QColor c = ui::runColor(run->colorIndex);
+        const QString prefix = single ? QString() : run->name + QStringLiteral(" · ");
+        const QColor trainC = single ? QColor(0x1f, 0x77, 0xb4) : c;
+        const QColor testC = single ? QColor(0xff, 0x7f, 0x0e) : c;
+        const QColor upC = single ? QColor(0xd6, 0x27, 0x28) : c;
+        const QColor downC = single ? QColor(0x2c, 0xa0, 0x2c) : c;
+        const QColor sharpC = single ? QColor(0x94, 0x67, 0xbd) : c;
+        const QColor hessC = single ? QColor(0x8c, 0x56, 0x4b) : c;
+        setLook(run->trainLoss, withAlpha(trainC, 110), 1.0, Qt::SolidLine);
+        setLook(run->testLoss, testC, 2.2, Qt::SolidLine, QCPScatterStyle::ssCircle);
+        setLook(run->upAcc, upC, 2.4, Qt::SolidLine, QCPScatterStyle::ssCircle);
+        setLook(run->upAccBefore, upC, 1.3, Qt::DashLine);
+        setLook(run->downAcc, downC, 1.8, single ? Qt::SolidLine : Qt::DashDotLine,
+                QCPScatterStyle::ssSquare);
+        setLook(run->sharpness, sharpC, 2.0, Qt::SolidLine, QCPScatterStyle::ssCircle);
+        setLook(run->hessian, hessC, 1.5, Qt::DashLine, QCPScatterStyle::ssDiamond);
+        run->trainLoss->setName(prefix + tr("train loss"));
+        run->testLoss->setName(prefix + tr("test loss"));
+        run->upAcc->setName(prefix + tr("upstream (old task)"));
+        run->upAccBefore->setName(prefix + tr("upstream before fine-tuning"));
+        run->downAcc->setName(prefix + tr("downstream (new task)"));
+        run->sharpness->setName(prefix + tr("SAM sharpness"));
+        run->hessian->setName(prefix + tr("Hessian λ_max (right axis)"));
+    }
+}
+
+void LivePlots::appendPoints(qint64 key, const std::vector<MetricPoint>& points) {
+    auto it = m_runs.find(key);
+    if (it == m_runs.end() || points.empty()) return;
+    RunGraphs& run = *it->second;
+    struct Series {
+        QCPGraph* graph;
+        QVector<double> steps, values;
+    };
+    Series series[] = {{run.trainLoss, {}, {}}, {run.testLoss, {}, {}}, {run.upAcc, {}, {}},
+                       {run.downAcc, {}, {}},   {run.sharpness, {}, {}}, {run.hessian, {}, {}}};
+    const std::string names[] = {keys::kTrainLoss, keys::kDownTestLoss, keys::kUpTestAcc,
+                                 keys::kDownTestAcc, keys::kSharpness, keys::kHessianLmax};
+    for (const MetricPoint& p : points) {
+        for (int i = 0; i < 6; ++i) {
+            if (p.key != names[i]) continue;
+            series[i].steps.push_back(static_cast<double>(p.step));
+            series[i].values.push_back(p.value);
+            run.maxStep = std::max(run.maxStep, p.step);
+            if (i == 2 && p.step == 0) run.upBefore = p.value;
+            break;
+        }
+    }
+    for (Series& s : series) {
+        if (!s.steps.isEmpty()) s.graph->addData(s.steps, s.values, /*alreadySorted=*/true);
+    }
+    updateReference(run);
+    if (m_follow) applyAutoRange();
+    replotAll();
+}
+
+void LivePlots::setRunSteps(qint64 key, int64_t totalSteps) {
+    auto it = m_runs.find(key);
+    if (it == m_runs.end()) return;
+    it->second->totalSteps = totalSteps;
+    updateReference(*it->second);
+    if (m_follow) applyAutoRange();
+    replotAll();
+}
+
+void LivePlots::updateReference(RunGraphs& run) {
+    if (std::isnan(run.upBefore)) return;
+    const double end = static_cast<double>(std::max<int64_t>({run.maxStep, run.totalSteps, 1}));
+    run.upAccBefore->setData({0.0, end}, {run.upBefore, run.upBefore}, true);
+}
+
+int LivePlots::pointCount(qint64 key, const QString& metricKey) const {
+    auto it = m_runs.find(key);
+    if (it == m_runs.end()) return 0;
+    const RunGraphs& r = *it->second;
+    const std::string k = metricKey.toStdString();
+    QCPGraph* g = k == keys::kTrainLoss      ? r.trainLoss
+                  : k == keys::kDownTestLoss ? r.testLoss
+                  : k == keys::kUpTestAcc    ? r.upAcc
+                  : k == keys::kDownTestAcc  ? r.downAcc
+                  : k == keys::kSharpness    ? r.sharpness
+                  : k == keys::kHessianLmax  ? r.hessian
+                                             : nullptr;
+    return g ? g->dataCount() : 0;
+}
+
+void LivePlots::applyAutoRange() {
+    int64_t end = 0;
+    QList<QCPGraph*> loss, sharp, hess;
+    for (const auto& [key, run] : m_runs) {
+        end = std::max({end, run->maxStep, run->totalSteps});
+        loss << run->trainLoss << run->testLoss;
+        sharp << run->sharpness;
+        hess << run->hessian;
+    }
+    const double xEnd = end > 0 ? static_cast<double>(end) : 100.0;
+    // Setting one x axis is enough: the others follow through the link.
+    m_plots[kLossPlot]->xAxis->setRange(0, xEnd * 1.01);
+    bool found = false;
+    QCPRange r = valueRange(loss, &found);
+    if (found) fitNonNegative(m_plots[kLossPlot]->yAxis, r);
+    m_plots[kAccuracyPlot]->yAxis->setRange(0, 1.05);
+    r = valueRange(sharp, &found);
+    if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis, r);
+    r = valueRange(hess, &found);
+    if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis2, r);
+}
+
+void LivePlots::setFollow(bool follow) { m_follow = follow; }
+
+void LivePlots::resetView() {
+    setFollow(true);
+    applyAutoRange();
+    replotAll();
+}
+
+void LivePlots::setLegendsVisible(bool visible) {
+    for (QCustomPlot* plot : m_plots) plot->legend->setVisible(visible);
+    replotAll();
+}
+
+void LivePlots::replotAll() {
+    for (QCustomPlot* plot : m_plots) plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool LivePlots::exportImage(const QString& path, QString* error) const {
+    // Off-screen (never shown) widgets have no useful size: fall back to a readable one.
+    int width = m_plots[0]->width() >= 300 ? m_plots[0]->width() : 1000;
+    int heights[kPlotCount];
+    int total = 0;
+    for (int i = 0; i < kPlotCount; ++i) {
+        heights[i] = m_plots[i]->height() >= 150 ? m_plots[i]->height() : 320;
+        total += heights[i];
+    }
+    const bool pdf = path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive);
+    if (pdf) {
+        QPdfWriter writer(path);
+        writer.setResolution(72);  // one plot pixel = one PDF point
+        writer.setPageSize(QPageSize(QSizeF(width, total), QPageSize::Point));
+        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+        writer.setCreator(QStringLiteral("ForgetLab"));
+        QCPPainter painter;
+        if (!painter.begin(&writer)) {
+            if (error) *error = tr("Cannot write %1.").arg(path);
+            return false;
+        }
+        painter.setMode(QCPPainter::pmVectorized);
+        painter.setMode(QCPPainter::pmNoCaching);
+        int y = 0;
+        for (int i = 0; i < kPlotCount; ++i) {
+            painter.save();
+            painter.translate(0, y);
+            m_plots[i]->toPainter(&painter, width, heights[i]);
+            painter.restore();
+            y += heights[i];
+        }
+        painter.end();
+        return true;
+    }
+    QImage image(width * 2, total * 2, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        int y = 0;
+        for (int i = 0; i < kPlotCount; ++i) {
+            painter.drawPixmap(0, y * 2, m_plots[i]->toPixmap(width, heights[i], 2.0));
+            y += heights[i];
+        }
+    }
+    if (!image.save(path)) {
+        if (error) *error = tr("Cannot write %1 (check the folder exists and is writable).").arg(path);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace forgetlab::ui

@@ -1,0 +1,71 @@
+#pragma once
+// LivePlots: the three stacked plots of the Live view — downstream loss, accuracy (the
+// upstream task's accuracy is the forgetting signal, drawn against its level before
+// fine-tuning) and sharpness — sharing one fine-tuning-step axis. It holds one set of
+// graphs per displayed run, keyed by run id, so a live run and stored runs can be
+// overlaid. Data is kept in full; callers append batches in step order.
+
+#include <QList>
+#include <QString>
+#include <QWidget>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "engine/run_types.h"
+
+class QCustomPlot;
+class QCPGraph;
+
+namespace forgetlab::ui {
+
+class LivePlots : public QWidget {
+    Q_OBJECT
+public:
+    enum PlotIndex { kLossPlot = 0, kAccuracyPlot = 1, kSharpnessPlot = 2, kPlotCount = 3 };
+
+    explicit LivePlots(QWidget* parent = nullptr);
+    ~LivePlots() override;
+
+    // Adds an empty set of graphs for a run (no-op when it is already shown).
+    void addRun(qint64 key, const QString& name);
+    void removeRun(qint64 key);
+    void clearRuns();
+    bool hasRun(qint64 key) const { return m_runs.count(key) > 0; }
+    QList<qint64> runKeys() const;
+    QColor runColor(qint64 key) const;
+
+    // Appends metric points (fine-tuning keys; "pre." keys and unknown keys are ignored).
+    void appendPoints(qint64 key, const std::vector<MetricPoint>& points);
+    // How many fine-tuning steps a run will have, so the x axis can show the whole run
+    // from the start (the live run) and the reference line spans it.
+    void setRunSteps(qint64 key, int64_t totalSteps);
+
+    // Back to following the data (after the user zoomed or dragged).
+    void resetView();
+    bool isFollowing() const { return m_follow; }
+    void setLegendsVisible(bool visible);
+
+    QCustomPlot* plot(int index) const { return m_plots[index]; }
+    // Number of points a run has for a metric key (for tests and status).
+    int pointCount(qint64 key, const QString& metricKey) const;
+
+    // Writes all three plots, stacked, as PNG or PDF (by the file's suffix).
+    bool exportImage(const QString& path, QString* error) const;
+
+private:
+    struct RunGraphs;
+    void restyle();
+    void updateReference(RunGraphs& run);
+    void replotAll();
+    void applyAutoRange();
+    void linkXAxes();
+    void setFollow(bool follow);
+
+    QCustomPlot* m_plots[kPlotCount] = {};
+    std::map<qint64, std::unique_ptr<RunGraphs>> m_runs;
+    bool m_follow = true;
+};
+
+}  // namespace forgetlab::ui

@@ -1,0 +1,20 @@
+#pragma once
+// Plot styling shared by ForgetLab's plots: a palette whose neighbours are easy to tell
+// apart (runs overlaid in one plot get consecutive colours), and the common look of a
+// QCustomPlot (title, axis labels, legend, interactions).
+
+#include <QColor>
+#include <QString>
+
+class QCustomPlot;
+
+namespace forgetlab::ui {
+
+// Distinct colours for overlaid runs (Okabe-Ito-like, readable on white).
+QColor runColor(int index);
+
+// Title on top, labelled axes, a legend in the top-right corner, drag/zoom enabled.
+void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
+               const QString& yLabel);
+
+}  // namespace forgetlab::ui

@@ -1,0 +1,16 @@
+#pragma once
+// Includes qcustomplot.h from any translation unit. qcustomplot.h is written with Qt's
+// signals/slots keywords; translation units built with QT_NO_KEYWORDS (the tests, anything
+// near torch headers) get the keywords mapped to their Q_ macros just for this header.
+
+#ifdef QT_NO_KEYWORDS
+#define signals Q_SIGNALS
+#define slots Q_SLOTS
+#define emit Q_EMIT
+#include <qcustomplot.h>
+#undef signals
+#undef slots
+#undef emit
+#else
+#include <qcustomplot.h>
+#endif
