@@ -268,7 +268,9 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
             ev.read("hessian_tol", c.eval.hessian_tol);
         });
     }
-    if (result.errors.empty()) result.errors = validateConfig(c);
+    // Value checks run even after type errors (a mistyped field keeps its default, so it
+    // is not reported twice), so the user sees every problem at once.
+    for (auto& e : validateConfig(c)) result.errors.push_back(std::move(e));
     return result;
 }
 
