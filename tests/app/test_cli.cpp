@@ -1,0 +1,163 @@
+// forgetlab-cli end to end: presets, run --json (forgetting, shared upstream cache),
+// bad configuration, export, and a run killed with SIGKILL that reopens as interrupted.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <signal.h>
+
+#include "engine/store.h"
+
+using namespace forgetlab;
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+    struct Result {
+        int code = -1;
+        QString out, err;
+    };
+
+    static Result cli(const QStringList& args, int timeoutMs = 120000) {
+        QProcess p;
+        p.start(FORGETLAB_CLI_PATH, args);
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    static QJsonObject lastJsonLine(const QString& out) {
+        const QStringList lines = out.trimmed().split('\n');
+        return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+    }
+
+private Q_SLOTS:
+    void presets() {
+        const Result r = cli({"presets"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("split-fmnist-sgd"));
+        QVERIFY(r.out.contains("split-fmnist-sam"));
+    }
+
+    void presetRunsForgetAndShareTheUpstreamCache() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        const Result sgd = cli({"run", "--preset", "split-fmnist-sgd", "--db", db, "--json"});
+        QVERIFY2(sgd.code == 0, qPrintable(sgd.err));
+        const QJsonObject j = lastJsonLine(sgd.out);
+        for (const char* key : {"run_id", "status", "steps", "upstream_acc_before", "upstream_acc_after",
+                                "downstream_acc_after", "forgetting", "sharpness_last",
+                                "hessian_lmax_last", "wall_seconds"})
+            QVERIFY2(j.contains(key), key);
+        QCOMPARE(j["status"].toString(), QString("done"));
+        const double before = j["upstream_acc_before"].toDouble(), after = j["upstream_acc_after"].toDouble();
+        QVERIFY(before >= 0 && before <= 1 && after >= 0 && after <= 1);
+        QVERIFY2(before - after >= 0.20, qPrintable(QString("forgetting %1").arg(before - after)));
+        QCOMPARE(j["forgetting"].toDouble(), before - after);
+        QVERIFY(!j["upstream_from_cache"].toBool());
+
+        const Result sam = cli({"run", "--preset", "split-fmnist-sam", "--db", db, "--json"});
+        QVERIFY2(sam.code == 0, qPrintable(sam.err));
+        const QJsonObject k = lastJsonLine(sam.out);
+        QVERIFY(k["upstream_from_cache"].toBool());
+        // Same pre-trained model: identical accuracy before fine-tuning.
+        QCOMPARE(k["upstream_acc_before"].toDouble(), before);
+
+        const Result runs = cli({"runs", "--db", db});
+        QCOMPARE(runs.code, 0);
+        QVERIFY(runs.out.contains("split-fmnist-sgd") && runs.out.contains("split-fmnist-sam"));
+
+        const QString csv = dir.filePath("run1.csv");
+        const Result ex = cli({"export", "--run", "1", "--csv", csv, "--db", db});
+        QVERIFY2(ex.code == 0, qPrintable(ex.err));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.first(), QString("run,step,key,value"));
+        QVERIFY(lines.size() > 400);  // 400 train-loss points at least
+    }
+
+    void badConfigurationExitsTwoNamingTheField() {
+        QTemporaryDir dir;
+        const QString cfg = dir.filePath("bad.json");
+        QFile f(cfg);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"downstream":{"optimizer":{"lr":-0.5,"name":"sgdd"},"batch_size":0},"bogus":1})");
+        f.close();
+        const Result r = cli({"run", "--config", cfg, "--db", dir.filePath("r.db")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("downstream.optimizer.lr"), qPrintable(r.err));
+        QVERIFY(r.err.contains("downstream.optimizer.name"));
+        QVERIFY(r.err.contains("downstream.batch_size"));
+        QVERIFY(r.err.contains("bogus"));
+        QCOMPARE(cli({"run", "--preset", "nope"}).code, 2);
+        QCOMPARE(cli({"run", "--preset", "split-fmnist-sgd", "--steps", "x"}).code, 2);
+        QCOMPARE(cli({"frobnicate"}).code, 2);
+    }
+
+    void corruptDatabaseIsAClearError() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("bad.db");
+        QFile f(db);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(8192, 'z'));
+        f.close();
+        const Result r = cli({"runs", "--db", db});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("not a ForgetLab database"), qPrintable(r.err));
+    }
+
+    void killedRunKeepsRowsAndReopensInterrupted() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        const QString cfg = dir.filePath("long.json");
+        QFile f(cfg);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name":"long","model":{"hidden":[64]},
+                   "upstream":{"steps":20,"task":{"train_size":500,"test_size":200}},
+                   "downstream":{"steps":1000000,"task":{"classes":[5,6,7,8,9],"train_size":500,"test_size":200}},
+                   "eval":{"every":50,"hessian_every":0}})");
+        f.close();
+        QProcess p;
+        p.start(FORGETLAB_CLI_PATH, {"run", "--config", cfg, "--db", db});
+        QVERIFY(p.waitForStarted());
+        // Wait until fine-tuning has been going for a while.
+        QString err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += QString::fromUtf8(p.readAllStandardError()),
+                                  err.count("fine-tuning step") >= 4), 60000);
+        err += QString::fromUtf8(p.readAllStandardError());
+        ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+        p.waitForFinished();
+        // The last progress line printed before the kill.
+        const auto matches = QRegularExpression(R"(fine-tuning step (\d+)/\d+\s+([\d.]+) steps/s)").globalMatch(err);
+        int64_t printed = 0;
+        double rate = 0;
+        for (auto it = matches; it.hasNext();) {
+            const auto m = it.next();
+            printed = m.captured(1).toLongLong();
+            rate = m.captured(2).toDouble();
+        }
+        QVERIFY(printed > 0);
+
+        Store store(db.toStdString());
+        const auto runs = store.listRuns();
+        QCOMPARE(runs.size(), size_t(1));
+        QCOMPARE(runs[0].status, std::string(status::kInterrupted));
+        int64_t lastStored = 0;
+        for (const auto& m : store.metrics(runs[0].id))
+            if (m.key == keys::kTrainLoss) lastStored = std::max(lastStored, m.step);
+        // At most about a second of metrics lost.
+        QVERIFY2(lastStored >= printed - static_cast<int64_t>(rate * 1.0) - 1,
+                 qPrintable(QString("stored up to %1, printed %2 at %3 steps/s").arg(lastStored).arg(printed).arg(rate)));
+        QCOMPARE(store.checkpoints(runs[0].id).front().tag, std::string("pretrained"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
