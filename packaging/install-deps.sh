@@ -3,14 +3,15 @@
 # (the list in shared DESIGN.md). Idempotent: installs only what is missing.
 set -euo pipefail
 
+# Exactly the list in DESIGN.md (Dependencies). libopenblas0-openmp matters: without it
+# LibTorch falls back to the reference BLAS and trains about 20x slower.
 PACKAGES=(
-  cmake g++ make pkg-config
+  cmake g++
   qt6-base-dev libqcustomplot-dev
   libtorch-dev libopenblas0-openmp
   libsqlite3-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist fortunes fortunes-de fortunes-es
   python3-torch
-  xvfb xauth
 )
 
 missing=()
