@@ -226,7 +226,7 @@ int presetsCommand(const Args& args) {
             return 0;
         }
         for (const auto& p : presets)
-            std::cout << std::left << std::setw(22) << p.name << " " << p.title
+            std::cout << std::left << std::setw(30) << p.name << " " << p.title
                       << (p.name == kDefaultPreset ? "  (default)" : "") << "\n";
         return 0;
     });

@@ -1,6 +1,7 @@
 #include "ui/setup_panel.h"
 
 #include <QComboBox>
+#include <algorithm>
 #include <QLabel>
 #include <QScrollArea>
 #include <QStyle>
