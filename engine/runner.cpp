@@ -97,7 +97,7 @@ struct Runner::Impl {
                 else applied = false;
                 nlohmann::json ev = {{"name", k.name}, {"value", k.value},
                                      {"phase", phaseName(phaseId)}, {"applied", applied}};
-                sink->onEvent(fineTuning ? step - 1 : -(step - 1), "knob", ev.dump());
+                sink->onEvent(step - 1, "knob", ev.dump());  // applies from this step on
             }
             const double lr = scheduledLr(phase.optimizer.schedule, phase.optimizer.warmup_steps,
                                           baseLr, step - 1, total);
