@@ -27,7 +27,8 @@ QWidget* FieldErrors::wrap(const QString& path, QWidget* field) {
 QString FieldErrors::registeredPathFor(QString path) const {
     while (!path.isEmpty()) {
         if (m_labels.contains(path)) return path;
-        const int cut = std::max(path.lastIndexOf(QLatin1Char('.')), path.lastIndexOf(QLatin1Char('[')));
+        const int cut =
+            std::max(path.lastIndexOf(QLatin1Char('.')), path.lastIndexOf(QLatin1Char('[')));
         if (cut <= 0) break;
         path.truncate(cut);
     }
@@ -65,6 +66,8 @@ bool FieldErrors::hasErrorUnder(const QString& prefix) const {
     return false;
 }
 
-QString FieldErrors::errorText(const QString& path) const { return m_shown.value(path); }
+QString FieldErrors::errorText(const QString& path) const {
+    return m_shown.value(path);
+}
 
 }  // namespace forgetlab::ui

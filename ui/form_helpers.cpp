@@ -26,7 +26,9 @@ void setChoice(QComboBox* box, const std::string& value) {
     box->setCurrentIndex(index);
 }
 
-std::string choice(const QComboBox* box) { return box->currentData().toString().toStdString(); }
+std::string choice(const QComboBox* box) {
+    return box->currentData().toString().toStdString();
+}
 
 QSpinBox* makeIntSpin(int minimum, int maximum) {
     auto* spin = new QSpinBox;

@@ -32,13 +32,17 @@ struct LivePlots::RunGraphs {
 
 namespace {
 
+// Markers show where measurements were taken while they are sparse; on dense series they
+// only turn the line into a bead chain.
+constexpr int kMaxMarkedPoints = 40;
+
 void setLook(QCPGraph* g, const QColor& color, double width, Qt::PenStyle style,
              QCPScatterStyle::ScatterShape shape = QCPScatterStyle::ssNone) {
     QPen pen(color, width, style);
     pen.setCapStyle(Qt::RoundCap);
     pen.setJoinStyle(Qt::RoundJoin);
     g->setPen(pen);
-    if (shape == QCPScatterStyle::ssNone) {
+    if (shape == QCPScatterStyle::ssNone || g->dataCount() > kMaxMarkedPoints) {
         g->setScatterStyle(QCPScatterStyle());
     } else {
         g->setScatterStyle(QCPScatterStyle(shape, color, Qt::white, 5));
@@ -58,7 +62,8 @@ QCPRange valueRange(const QList<QCPGraph*>& graphs, bool* found) {
         bool ok = false;
         const QCPRange r = g->data()->valueRange(ok);
         if (!ok) continue;
-        total = *found ? QCPRange(std::min(total.lower, r.lower), std::max(total.upper, r.upper)) : r;
+        total =
+            *found ? QCPRange(std::min(total.lower, r.lower), std::max(total.upper, r.upper)) : r;
         *found = true;
     }
     return total;
@@ -79,11 +84,9 @@ LivePlots::LivePlots(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     const QString step = tr("fine-tuning step");
-    const QString titles[kPlotCount] = {tr("Downstream loss"),
-                                        tr("Accuracy — upstream drop = forgetting"),
-                                        tr("Sharpness")};
-    const QString yLabels[kPlotCount] = {tr("cross-entropy loss (nats)"),
-                                         tr("accuracy (fraction)"),
+    const QString titles[kPlotCount] = {
+        tr("Downstream loss"), tr("Accuracy — upstream drop = forgetting"), tr("Sharpness")};
+    const QString yLabels[kPlotCount] = {tr("cross-entropy loss (nats)"), tr("accuracy (fraction)"),
                                          tr("SAM sharpness (Δ loss)")};
     const char* names[kPlotCount] = {"lossPlot", "accuracyPlot", "sharpnessPlot"};
     for (int i = 0; i < kPlotCount; ++i) {
@@ -107,6 +110,8 @@ LivePlots::LivePlots(QWidget* parent) : QWidget(parent) {
     sharp->axisRect()->setRangeZoomAxes({sharp->xAxis, sharp->yAxis, sharp->yAxis2});
     sharp->axisRect()->setRangeDragAxes({sharp->xAxis, sharp->yAxis, sharp->yAxis2});
     linkXAxes();
+    // Losses span orders of magnitude (a fresh head on new classes starts near 10 nats).
+    setLogLossAxis(true);
 }
 
 LivePlots::~LivePlots() = default;
@@ -179,6 +184,15 @@ QColor LivePlots::runColor(qint64 key) const {
 // own colour and each metric its own line style, names prefixed with the run.
 void LivePlots::restyle() {
     const bool single = m_runs.size() == 1;
+    const int perRun[kPlotCount] = {2, 3, 2};  // legend entries of one run per plot
+    for (int i = 0; i < kPlotCount; ++i) {
+        QCPLegend* legend = m_plots[i]->legend;
+        const int wrap = single ? 4 : perRun[i];
+        if (legend->wrap() != wrap) {
+            legend->setWrap(wrap);
+            legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, /*rearrange=*/true);
+        }
+    }
     for (const auto& [key, run] : m_runs) {
         const QColor c = ui::runColor(run->colorIndex);
         const QString prefix = single ? QString() : run->name + QStringLiteral(" · ");
@@ -188,7 +202,7 @@ void LivePlots::restyle() {
         const QColor downC = single ? QColor(0x2c, 0xa0, 0x2c) : c;
         const QColor sharpC = single ? QColor(0x94, 0x67, 0xbd) : c;
         const QColor hessC = single ? QColor(0x8c, 0x56, 0x4b) : c;
-        setLook(run->trainLoss, withAlpha(trainC, 110), 1.0, Qt::SolidLine);
+        setLook(run->trainLoss, withAlpha(trainC, single ? 170 : 120), 1.1, Qt::SolidLine);
         setLook(run->testLoss, testC, 2.2, Qt::SolidLine, QCPScatterStyle::ssCircle);
         setLook(run->upAcc, upC, 2.4, Qt::SolidLine, QCPScatterStyle::ssCircle);
         setLook(run->upAccBefore, upC, 1.3, Qt::DashLine);
@@ -196,13 +210,16 @@ void LivePlots::restyle() {
                 QCPScatterStyle::ssSquare);
         setLook(run->sharpness, sharpC, 2.0, Qt::SolidLine, QCPScatterStyle::ssCircle);
         setLook(run->hessian, hessC, 1.5, Qt::DashLine, QCPScatterStyle::ssDiamond);
+        // Several runs: one legend row per run with short metric names, so nothing is clipped.
         run->trainLoss->setName(prefix + tr("train loss"));
         run->testLoss->setName(prefix + tr("test loss"));
-        run->upAcc->setName(prefix + tr("upstream (old task)"));
-        run->upAccBefore->setName(prefix + tr("upstream before fine-tuning"));
-        run->downAcc->setName(prefix + tr("downstream (new task)"));
-        run->sharpness->setName(prefix + tr("SAM sharpness"));
-        run->hessian->setName(prefix + tr("Hessian λ_max (right axis)"));
+        run->upAcc->setName(prefix + (single ? tr("upstream (old task)") : tr("upstream")));
+        run->upAccBefore->setName(prefix +
+                                  (single ? tr("upstream before fine-tuning") : tr("before")));
+        run->downAcc->setName(prefix + (single ? tr("downstream (new task)") : tr("downstream")));
+        run->sharpness->setName(prefix + (single ? tr("SAM sharpness") : tr("sharpness")));
+        run->hessian->setName(prefix +
+                              (single ? tr("Hessian λ_max (right axis)") : tr("λ_max (right)")));
     }
 }
 
@@ -214,10 +231,10 @@ void LivePlots::appendPoints(qint64 key, const std::vector<MetricPoint>& points)
         QCPGraph* graph;
         QVector<double> steps, values;
     };
-    Series series[] = {{run.trainLoss, {}, {}}, {run.testLoss, {}, {}}, {run.upAcc, {}, {}},
+    Series series[] = {{run.trainLoss, {}, {}}, {run.testLoss, {}, {}},  {run.upAcc, {}, {}},
                        {run.downAcc, {}, {}},   {run.sharpness, {}, {}}, {run.hessian, {}, {}}};
-    const std::string names[] = {keys::kTrainLoss, keys::kDownTestLoss, keys::kUpTestAcc,
-                                 keys::kDownTestAcc, keys::kSharpness, keys::kHessianLmax};
+    const std::string names[] = {keys::kTrainLoss,   keys::kDownTestLoss, keys::kUpTestAcc,
+                                 keys::kDownTestAcc, keys::kSharpness,    keys::kHessianLmax};
     for (const MetricPoint& p : points) {
         for (int i = 0; i < 6; ++i) {
             if (p.key != names[i]) continue;
@@ -232,6 +249,7 @@ void LivePlots::appendPoints(qint64 key, const std::vector<MetricPoint>& points)
         if (!s.steps.isEmpty()) s.graph->addData(s.steps, s.values, /*alreadySorted=*/true);
     }
     updateReference(run);
+    restyle();  // markers go once a series is dense
     if (m_follow) applyAutoRange();
     replotAll();
 }
@@ -280,7 +298,12 @@ void LivePlots::applyAutoRange() {
     m_plots[kLossPlot]->xAxis->setRange(0, xEnd * 1.01);
     bool found = false;
     QCPRange r = valueRange(loss, &found);
-    if (found) fitNonNegative(m_plots[kLossPlot]->yAxis, r);
+    if (found && m_logLoss) {
+        const double lower = std::max(r.lower, 1e-4);
+        m_plots[kLossPlot]->yAxis->setRange(lower * 0.7, std::max(r.upper, lower * 10) * 1.6);
+    } else if (found) {
+        fitNonNegative(m_plots[kLossPlot]->yAxis, r);
+    }
     m_plots[kAccuracyPlot]->yAxis->setRange(0, 1.05);
     r = valueRange(sharp, &found);
     if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis, r);
@@ -288,7 +311,25 @@ void LivePlots::applyAutoRange() {
     if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis2, r);
 }
 
-void LivePlots::setFollow(bool follow) { m_follow = follow; }
+void LivePlots::setFollow(bool follow) {
+    m_follow = follow;
+}
+
+void LivePlots::setLogLossAxis(bool logarithmic) {
+    m_logLoss = logarithmic;
+    QCPAxis* axis = m_plots[kLossPlot]->yAxis;
+    if (logarithmic) {
+        axis->setScaleType(QCPAxis::stLogarithmic);
+        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        axis->setLabel(tr("cross-entropy loss (nats, log scale)"));
+    } else {
+        axis->setScaleType(QCPAxis::stLinear);
+        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        axis->setLabel(tr("cross-entropy loss (nats)"));
+    }
+    applyAutoRange();
+    replotAll();
+}
 
 void LivePlots::resetView() {
     setFollow(true);
@@ -350,7 +391,8 @@ bool LivePlots::exportImage(const QString& path, QString* error) const {
         }
     }
     if (!image.save(path)) {
-        if (error) *error = tr("Cannot write %1 (check the folder exists and is writable).").arg(path);
+        if (error)
+            *error = tr("Cannot write %1 (check the folder exists and is writable).").arg(path);
         return false;
     }
     return true;

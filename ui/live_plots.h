@@ -46,6 +46,8 @@ public:
     void resetView();
     bool isFollowing() const { return m_follow; }
     void setLegendsVisible(bool visible);
+    void setLogLossAxis(bool logarithmic);
+    bool logLossAxis() const { return m_logLoss; }
 
     QCustomPlot* plot(int index) const { return m_plots[index]; }
     // Number of points a run has for a metric key (for tests and status).
@@ -66,6 +68,7 @@ private:
     QCustomPlot* m_plots[kPlotCount] = {};
     std::map<qint64, std::unique_ptr<RunGraphs>> m_runs;
     bool m_follow = true;
+    bool m_logLoss = false;
 };
 
 }  // namespace forgetlab::ui

@@ -34,7 +34,9 @@ ModelEditor::ModelEditor(FieldErrors& errors, QWidget* parent)
     updateEnabled();
 }
 
-void ModelEditor::updateEnabled() { m_channels->setEnabled(choice(m_kind) == "cnn"); }
+void ModelEditor::updateEnabled() {
+    m_channels->setEnabled(choice(m_kind) == "cnn");
+}
 
 void ModelEditor::setModel(const ModelConfig& model) {
     setChoice(m_kind, model.kind);

@@ -21,6 +21,8 @@ std::optional<double> NumberField::value() const {
     return v;
 }
 
-QString formatNumber(double value) { return QString::number(value, 'g', 6); }
+QString formatNumber(double value) {
+    return QString::number(value, 'g', 6);
+}
 
 }  // namespace forgetlab::ui

@@ -24,9 +24,8 @@ OptimizerEditor::OptimizerEditor(const QString& pathPrefix, FieldErrors& errors,
     m_beta1 = new NumberField;
     m_beta2 = new NumberField;
     m_eps = new NumberField;
-    m_sam = makeChoice({{"none", tr("none")},
-                        {"sam", QStringLiteral("SAM")},
-                        {"asam", tr("ASAM (adaptive)")}});
+    m_sam = makeChoice(
+        {{"none", tr("none")}, {"sam", QStringLiteral("SAM")}, {"asam", tr("ASAM (adaptive)")}});
     m_rho = new NumberField;
     m_asamEta = new NumberField;
     m_schedule = makeChoice({{"constant", tr("constant")}, {"cosine", tr("cosine decay")}});
@@ -34,7 +33,8 @@ OptimizerEditor::OptimizerEditor(const QString& pathPrefix, FieldErrors& errors,
     m_gradClip = new NumberField;
 
     addRow(form, tr("Optimizer"), QStringLiteral("name"), m_name);
-    addRow(form, tr("Learning rate"), QStringLiteral("lr"), m_lr, tr("Step size, e.g. 0.05 or 1e-3"));
+    addRow(form, tr("Learning rate"), QStringLiteral("lr"), m_lr,
+           tr("Step size, e.g. 0.05 or 1e-3"));
     addRow(form, tr("Momentum"), QStringLiteral("momentum"), m_momentum, tr("SGD momentum, 0-1"));
     addRow(form, QString(), QStringLiteral("nesterov"), m_nesterov);
     addRow(form, tr("Weight decay"), QStringLiteral("weight_decay"), m_weightDecay,

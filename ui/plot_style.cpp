@@ -35,6 +35,11 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
     titleElement->setMargins(QMargins(0, 4, 0, 0));
     plot->plotLayout()->addElement(0, 0, titleElement);
 
+    // Fixed side margins so the stacked plots' step axes line up pixel for pixel (the
+    // sharpness plot has a right axis, the others do not).
+    plot->axisRect()->setAutoMargins(QCP::msTop | QCP::msBottom);
+    plot->axisRect()->setMargins(QMargins(76, 0, 70, 0));
+
     plot->xAxis->setLabel(xLabel);
     plot->yAxis->setLabel(yLabel);
     const QColor grid(0xe4, 0xe4, 0xe4);
@@ -46,14 +51,29 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
     }
     plot->yAxis2->grid()->setVisible(false);
 
+    // The legend sits in a strip between title and axes, never on top of the curves.
     plot->legend->setVisible(true);
-    plot->legend->setBrush(QColor(255, 255, 255, 215));
-    plot->legend->setBorderPen(QPen(QColor(0xc8, 0xc8, 0xc8)));
-    QFont legendFont = plot->font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() - 1);
-    plot->legend->setFont(legendFont);
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    // Centred: empty cells on both sides take the spare width instead of the legend's columns.
+    auto* strip = new QCPLayoutGrid;
+    plot->plotLayout()->insertRow(1);
+    plot->plotLayout()->addElement(1, 0, strip);
+    plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    strip->addElement(0, 0, new QCPLayoutElement(plot));
+    strip->addElement(0, 1, plot->legend);
+    strip->addElement(0, 2, new QCPLayoutElement(plot));
+    strip->setColumnStretchFactors({1.0, 0.001, 1.0});
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(4);
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setMargins(QMargins(4, 0, 4, 0));
+    plot->legend->setColumnSpacing(16);
     plot->legend->setRowSpacing(0);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    plot->legend->setLayer(QStringLiteral("legend"));
+    QFont legendFont = plot->font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() - 0.5);
+    plot->legend->setFont(legendFont);
 }
 
 }  // namespace forgetlab::ui

@@ -13,7 +13,7 @@ namespace forgetlab::ui {
 // Distinct colours for overlaid runs (Okabe-Ito-like, readable on white).
 QColor runColor(int index);
 
-// Title on top, labelled axes, a legend in the top-right corner, drag/zoom enabled.
+// Title on top, a legend strip under it, labelled axes, drag/zoom enabled.
 void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
                const QString& yLabel);
 

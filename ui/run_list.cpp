@@ -55,7 +55,8 @@ RunList::RunList(QWidget* parent) : QTreeWidget(parent) {
         if (!m_filling && column == kIdColumn) Q_EMIT checkedRunsChanged();
     });
     connect(this, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
-        if (!m_filling) Q_EMIT currentRunChanged(item ? item->data(kIdColumn, kIdRole).toLongLong() : 0);
+        if (!m_filling)
+            Q_EMIT currentRunChanged(item ? item->data(kIdColumn, kIdRole).toLongLong() : 0);
     });
 }
 
@@ -82,7 +83,8 @@ void RunList::setRuns(const QList<RunRow>& runs) {
         item->setText(kStatusColumn, run.status);
         item->setForeground(kStatusColumn, statusColor(run.status));
         if (run.forgetting) {
-            item->setText(kForgettingColumn, QStringLiteral("%1 pts").arg(*run.forgetting * 100.0, 0, 'f', 1));
+            item->setText(kForgettingColumn,
+                          QStringLiteral("%1 pts").arg(*run.forgetting * 100.0, 0, 'f', 1));
             item->setTextAlignment(kForgettingColumn, Qt::AlignRight | Qt::AlignVCenter);
         }
         QString tip = tr("#%1 %2\ncreated %3").arg(run.id).arg(run.name, run.created);
@@ -98,7 +100,8 @@ void RunList::setRuns(const QList<RunRow>& runs) {
 
 QList<qint64> RunList::runIds() const {
     QList<qint64> ids;
-    for (int i = 0; i < topLevelItemCount(); ++i) ids << topLevelItem(i)->data(kIdColumn, kIdRole).toLongLong();
+    for (int i = 0; i < topLevelItemCount(); ++i)
+        ids << topLevelItem(i)->data(kIdColumn, kIdRole).toLongLong();
     return ids;
 }
 
@@ -106,13 +109,15 @@ QList<qint64> RunList::checkedRunIds() const {
     QList<qint64> ids;
     for (int i = 0; i < topLevelItemCount(); ++i) {
         QTreeWidgetItem* item = topLevelItem(i);
-        if (item->checkState(kIdColumn) == Qt::Checked) ids << item->data(kIdColumn, kIdRole).toLongLong();
+        if (item->checkState(kIdColumn) == Qt::Checked)
+            ids << item->data(kIdColumn, kIdRole).toLongLong();
     }
     return ids;
 }
 
 void RunList::setChecked(qint64 id, bool checked) {
-    if (QTreeWidgetItem* item = itemFor(id)) item->setCheckState(kIdColumn, checked ? Qt::Checked : Qt::Unchecked);
+    if (QTreeWidgetItem* item = itemFor(id))
+        item->setCheckState(kIdColumn, checked ? Qt::Checked : Qt::Unchecked);
 }
 
 qint64 RunList::currentRunId() const {

@@ -14,10 +14,10 @@ namespace forgetlab::ui {
 struct RunRow {
     qint64 id = 0;
     QString name;
-    QString status;   // running, done, stopped, diverged, failed, interrupted
-    QString created;  // ISO 8601
+    QString status;                    // running, done, stopped, diverged, failed, interrupted
+    QString created;                   // ISO 8601
     std::optional<double> forgetting;  // upstream accuracy lost, when finished
-    QString details;  // tooltip text
+    QString details;                   // tooltip text
 };
 
 class RunList : public QTreeWidget {

@@ -59,9 +59,9 @@ SetupPanel::SetupPanel(QWidget* parent)
 
     m_general = new GeneralEditor(*m_fieldErrors);
     m_model = new ModelEditor(*m_fieldErrors);
-    m_upstream = new PhaseEditor(QStringLiteral("upstream"),
-                                 tr("Pre-training steps on the upstream task (cached)"),
-                                 *m_fieldErrors);
+    m_upstream =
+        new PhaseEditor(QStringLiteral("upstream"),
+                        tr("Pre-training steps on the upstream task (cached)"), *m_fieldErrors);
     m_downstream = new PhaseEditor(QStringLiteral("downstream"),
                                    tr("Fine-tuning steps on the downstream task"), *m_fieldErrors);
     m_eval = new EvalEditor(*m_fieldErrors);
@@ -75,7 +75,8 @@ SetupPanel::SetupPanel(QWidget* parent)
     m_tabs->insertTab(kUpstreamTab, scrolled(m_upstream), tr("Upstream"));
     m_tabs->insertTab(kDownstreamTab, scrolled(m_downstream), tr("Downstream"));
     m_tabs->insertTab(kEvalTab, scrolled(m_eval), tr("Eval"));
-    m_tabs->setTabToolTip(kUpstreamTab, tr("The task the model learns first and should not forget"));
+    m_tabs->setTabToolTip(kUpstreamTab,
+                          tr("The task the model learns first and should not forget"));
     m_tabs->setTabToolTip(kDownstreamTab, tr("The task the model is fine-tuned on"));
     m_tabs->setTabToolTip(kEvalTab, tr("What is measured while fine-tuning, and how often"));
     m_tabs->setCurrentIndex(kDownstreamTab);
@@ -89,8 +90,8 @@ SetupPanel::SetupPanel(QWidget* parent)
     layout->addWidget(m_generalErrors);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &SetupPanel::onPresetChosen);
-    for (ConfigEditor* editor : std::initializer_list<ConfigEditor*>{
-             m_general, m_model, m_upstream, m_downstream, m_eval}) {
+    for (ConfigEditor* editor : std::initializer_list<ConfigEditor*>{m_general, m_model, m_upstream,
+                                                                     m_downstream, m_eval}) {
         connect(editor, &ConfigEditor::changed, this, &SetupPanel::revalidate);
     }
     setConfig(ExperimentConfig{});
@@ -125,7 +126,9 @@ bool SetupPanel::selectPreset(const QString& name) {
     return true;
 }
 
-QString SetupPanel::currentPresetName() const { return m_preset->currentData().toString(); }
+QString SetupPanel::currentPresetName() const {
+    return m_preset->currentData().toString();
+}
 
 void SetupPanel::onPresetChosen(int index) {
     if (index < 0 || index >= m_presets.size()) {
@@ -161,8 +164,9 @@ void SetupPanel::revalidate() {
     if (m_validator) {
         for (const ConfigError& e : m_validator(config)) {
             // A field the form could not read was validated with its old value: skip it.
-            const bool duplicate = std::any_of(errors.begin(), errors.end(),
-                                               [&](const ConfigError& x) { return x.field == e.field; });
+            const bool duplicate =
+                std::any_of(errors.begin(), errors.end(),
+                            [&](const ConfigError& x) { return x.field == e.field; });
             if (!duplicate) errors.push_back(e);
         }
     }
@@ -188,7 +192,8 @@ void SetupPanel::markTabs() {
         m_tabs->tabBar()->setTabTextColor(tab, bad ? QColor(0xc6, 0x28, 0x28) : QColor());
     };
     bool generalBad = false;
-    for (const QString& p : GeneralEditor::fieldPaths()) generalBad |= m_fieldErrors->hasErrorUnder(p);
+    for (const QString& p : GeneralEditor::fieldPaths())
+        generalBad |= m_fieldErrors->hasErrorUnder(p);
     mark(kGeneralTab, generalBad);
     mark(kModelTab, m_fieldErrors->hasErrorUnder(QStringLiteral("model")));
     mark(kUpstreamTab, m_fieldErrors->hasErrorUnder(QStringLiteral("upstream")));

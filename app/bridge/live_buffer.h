@@ -1,0 +1,58 @@
+#pragma once
+// LiveBuffer: hands a running experiment's metrics from the training thread to the GUI.
+// The worker appends under a mutex (MetricSink callbacks); the GUI pulls everything new
+// with take() from a timer (at most ~30 Hz), so there is never one signal per point and
+// the worker never waits for the GUI. It also tracks phase and progress and estimates
+// steps/s and the time left from the steps seen between pulls.
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "engine/run_types.h"
+
+namespace forgetlab::app {
+
+struct LiveSnapshot {
+    std::vector<MetricPoint> points;  // new since the last take(), in arrival order
+    Phase phase = Phase::Preparing;
+    int64_t step = 0;             // progress within the phase
+    int64_t total = 0;            // steps of the phase
+    int64_t fineTuningSteps = 0;  // total of the downstream phase, once known
+    double stepsPerSecond = 0;    // 0 while unknown (or paused)
+    double etaSeconds = -1;       // < 0 while unknown
+    bool phaseChanged = false;    // since the last take()
+};
+
+class LiveBuffer : public MetricSink {
+public:
+    // Forgets everything (before a new run).
+    void reset();
+
+    // MetricSink, called on the worker thread.
+    void onPhase(Phase phase, int64_t totalSteps) override;
+    void onMetrics(const std::vector<MetricPoint>& points) override;
+    void onProgress(Phase phase, int64_t step, int64_t total) override;
+
+    // GUI thread: moves out the new points and returns the current progress.
+    LiveSnapshot take();
+
+private:
+    using Clock = std::chrono::steady_clock;
+
+    std::mutex m_mutex;
+    std::vector<MetricPoint> m_points;
+    Phase m_phase = Phase::Preparing;
+    int64_t m_step = 0;
+    int64_t m_total = 0;
+    int64_t m_fineTuningSteps = 0;
+    bool m_phaseChanged = false;
+
+    // Only touched by take() (GUI thread): recent (time, step) samples for the rate.
+    std::deque<std::pair<Clock::time_point, int64_t>> m_history;
+    Phase m_historyPhase = Phase::Preparing;
+};
+
+}  // namespace forgetlab::app

@@ -1,0 +1,423 @@
+#include "app/bridge/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "app/bridge/live_buffer.h"
+#include "app/bridge/preset_choices.h"
+#include "app/bridge/run_controller.h"
+#include "app/bridge/run_database.h"
+#include "engine/presets.h"
+#include "ui/knob_panel.h"
+#include "ui/live_plots.h"
+#include "ui/run_actions.h"
+#include "ui/run_list.h"
+#include "ui/run_status.h"
+#include "ui/setup_panel.h"
+
+namespace forgetlab::app {
+
+namespace {
+constexpr int kLivePullMs = 33;  // ~30 Hz: smooth to the eye, negligible for the GUI thread
+}
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_controller(new RunController(this)),
+      m_db(std::make_unique<RunDatabase>()) {
+    setWindowTitle(tr("ForgetLab"));
+    buildLayout();
+    buildMenus();
+
+    QStringList problems;
+    m_setup->setValidator(engineValidator());
+    m_setup->setPresets(loadPresetChoices(&problems));
+    if (!m_setup->selectPreset(QString::fromLatin1(kDefaultPreset)) && !problems.isEmpty()) {
+        // Not fatal: the form still holds the built-in defaults.
+        statusBar()->showMessage(
+            tr("Presets unavailable: %1").arg(problems.join(QStringLiteral("; "))), 15000);
+    }
+
+    m_liveTimer = new QTimer(this);
+    m_liveTimer->setInterval(kLivePullMs);
+    connect(m_liveTimer, &QTimer::timeout, this, &MainWindow::pullLive);
+
+    connect(m_setup, &ui::SetupPanel::validityChanged, this, &MainWindow::updateActions);
+    connect(m_actions->start(), &QAction::triggered, this, [this] { startRun(); });
+    connect(m_actions->pauseResume(), &QAction::triggered, this,
+            [this] { m_controller->isPaused() ? m_controller->resume() : m_controller->pause(); });
+    connect(m_actions->step(), &QAction::triggered, m_controller, &RunController::step);
+    connect(m_actions->stop(), &QAction::triggered, this, [this] {
+        m_controller->stop();
+        updateActions();
+    });
+    connect(m_controller, &RunController::pausedChanged, this, [this] {
+        updateActions();
+        pullLive();  // repaint the status right away
+    });
+    connect(m_controller, &RunController::runCreated, this, &MainWindow::onRunCreated);
+    connect(m_controller, &RunController::finished, this, &MainWindow::onRunFinished);
+    connect(m_controller, &RunController::failed, this, &MainWindow::onRunFailed);
+    connect(m_knobs, &ui::KnobPanel::knobChanged, m_controller, &RunController::setKnob);
+    connect(m_runList, &ui::RunList::checkedRunsChanged, this, &MainWindow::syncDisplayedRuns);
+    connect(m_runList, &ui::RunList::currentRunChanged, this, &MainWindow::syncDisplayedRuns);
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildLayout() {
+    m_actions = new ui::RunActions(this);
+
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(6, 6, 4, 6);
+    m_setup = new ui::SetupPanel;
+    leftLayout->addWidget(m_setup, 1);
+    leftLayout->addWidget(m_actions->createButtonBar(left));
+
+    m_plots = new ui::LivePlots;
+
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(4, 6, 6, 6);
+    auto* runsTitle =
+        new QLabel(tr("<b>Runs</b> <span style='color:#757575'>(check to overlay)</span>"));
+    m_runList = new ui::RunList;
+    m_knobs = new ui::KnobPanel;
+    rightLayout->addWidget(runsTitle);
+    rightLayout->addWidget(m_runList, 1);
+    rightLayout->addWidget(m_knobs);
+
+    m_splitter = new QSplitter(Qt::Horizontal);
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(m_plots);
+    m_splitter->addWidget(right);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setStretchFactor(2, 0);
+    m_splitter->setCollapsible(1, false);
+    m_splitter->setSizes({420, 820, 340});
+    setCentralWidget(m_splitter);
+
+    m_status = new ui::RunStatus;
+    statusBar()->addWidget(m_status, 1);
+    m_dbLabel = new QLabel;
+    m_dbLabel->setObjectName(QStringLiteral("databaseLabel"));
+    m_dbLabel->setStyleSheet(QStringLiteral("QLabel { color: #616161; }"));
+    statusBar()->addPermanentWidget(m_dbLabel);
+    resize(1580, 960);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    m_openAction = file->addAction(tr("&Open database…"), QKeySequence::Open, this,
+                                   &MainWindow::chooseDatabase);
+    file->addSeparator();
+    file->addAction(tr("Export run as &CSV…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                    &MainWindow::chooseCsvExport);
+    file->addAction(tr("Export plots as &PNG…"), this,
+                    [this] { choosePlotExport(QStringLiteral("png")); });
+    file->addAction(tr("Export plots as P&DF…"), this,
+                    [this] { choosePlotExport(QStringLiteral("pdf")); });
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->setToolTipsVisible(true);
+    run->addAction(m_actions->start());
+    run->addAction(m_actions->pauseResume());
+    run->addAction(m_actions->step());
+    run->addAction(m_actions->stop());
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Follow the run (reset zoom)"), QKeySequence(Qt::CTRL | Qt::Key_0), m_plots,
+                    &ui::LivePlots::resetView);
+    QAction* legends = view->addAction(tr("Show &legends"));
+    legends->setCheckable(true);
+    legends->setChecked(true);
+    connect(legends, &QAction::toggled, m_plots, &ui::LivePlots::setLegendsVisible);
+    QAction* logLoss = view->addAction(tr("Logarithmic &loss axis"));
+    logLoss->setCheckable(true);
+    logLoss->setChecked(m_plots->logLossAxis());
+    connect(logLoss, &QAction::toggled, m_plots, &ui::LivePlots::setLogLossAxis);
+    view->addSeparator();
+    const std::pair<QString, int> panes[] = {{tr("&Setup panel"), 0},
+                                             {tr("&Runs and knobs panel"), 2}};
+    for (const auto& [text, index] : panes) {
+        QAction* toggle = view->addAction(text);
+        toggle->setCheckable(true);
+        toggle->setChecked(true);
+        connect(toggle, &QAction::toggled, m_splitter->widget(index), &QWidget::setVisible);
+    }
+    view->addAction(tr("Re&fresh runs"), QKeySequence::Refresh, this, &MainWindow::refreshRuns);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About ForgetLab"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+QString MainWindow::databasePath() const {
+    return m_db->path();
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    Q_EMIT errorReported(message);
+    // Not exec(): a blocking box would stall the live plots (and tests).
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::updateActions() {
+    using State = ui::RunActions::State;
+    State state = State::Idle;
+    if (m_controller->isRunning()) {
+        state = m_controller->isStopping() ? State::Stopping
+                : m_controller->isPaused() ? State::Paused
+                                           : State::Running;
+    }
+    m_actions->setState(state, m_setup->isValid() && m_db->isOpen());
+    m_openAction->setEnabled(state == State::Idle);
+    m_setup->setEditable(state == State::Idle);
+    m_knobs->setEnabled(state == State::Running || state == State::Paused);
+}
+
+bool MainWindow::openDatabase(const QString& path) {
+    QString error;
+    if (m_controller->isRunning()) {
+        showError(tr("Open database"),
+                  tr("Stop the running experiment before switching databases."));
+        return false;
+    }
+    if (!m_db->open(path, &error)) {
+        showError(tr("Open database"), error);
+        updateActions();
+        return false;
+    }
+    m_plots->clearRuns();
+    m_runList->setRuns({});
+    setWindowTitle(tr("ForgetLab — %1").arg(QFileInfo(path).fileName()));
+    m_dbLabel->setText(tr("Database: %1").arg(QDir::toNativeSeparators(path)));
+    refreshRuns();
+    updateActions();
+    return true;
+}
+
+bool MainWindow::selectPreset(const QString& name) {
+    return m_setup->selectPreset(name);
+}
+
+void MainWindow::refreshRuns() {
+    QList<ui::RunRow> rows;
+    QString error;
+    if (!m_db->runRows(rows, &error)) {
+        showError(tr("Runs"), error);
+        return;
+    }
+    m_runList->setRuns(rows);
+    syncDisplayedRuns();
+}
+
+bool MainWindow::startRun() {
+    if (m_controller->isRunning()) return false;
+    if (!m_db->isOpen()) {
+        showError(tr("Start"), tr("Open a run database first (File → Open database…)."));
+        return false;
+    }
+    if (!m_setup->isValid()) {
+        showError(tr("Start"),
+                  tr("The setup has problems; they are marked in red beside the fields."));
+        return false;
+    }
+    const ExperimentConfig config = m_setup->config();
+    if (!m_controller->start(config, m_db->path())) return false;
+
+    m_liveName = QString::fromStdString(config.name);
+    m_liveStep = -1;
+    m_liveActive = true;
+    m_plots->removeRun(kLiveKey);
+    m_plots->addRun(kLiveKey, tr("%1 (live)").arg(m_liveName));
+    m_plots->setRunSteps(kLiveKey, config.downstream.steps);
+    m_plots->resetView();
+    m_knobs->setValues(config.downstream.optimizer.lr, config.downstream.optimizer.rho);
+    m_knobs->setRhoAvailable(config.downstream.optimizer.sam != "none");
+    m_status->setProgress({tr("starting"), 0, 0, 0, -1, false});
+    m_liveTimer->start();
+    updateActions();
+    syncDisplayedRuns();
+    return true;
+}
+
+void MainWindow::pullLive() {
+    if (!m_liveActive) return;
+    LiveSnapshot snap = m_controller->liveBuffer().take();
+    if (snap.fineTuningSteps > 0) m_plots->setRunSteps(kLiveKey, snap.fineTuningSteps);
+    if (!snap.points.empty()) m_plots->appendPoints(kLiveKey, snap.points);
+    if (snap.phase == Phase::Downstream) m_liveStep = snap.step;
+    ui::RunProgress progress;
+    progress.phase = QString::fromLatin1(phaseName(snap.phase));
+    progress.step = snap.step;
+    progress.total = snap.total;
+    progress.stepsPerSecond = snap.stepsPerSecond;
+    progress.etaSeconds = snap.etaSeconds;
+    progress.paused = m_controller->isPaused();
+    m_status->setProgress(progress);
+}
+
+void MainWindow::onRunCreated(qint64 id) {
+    refreshRuns();
+    m_runList->selectRun(id);
+}
+
+void MainWindow::onRunFinished(const RunSummary& summary) {
+    pullLive();  // the last points
+    m_liveTimer->stop();
+    m_liveActive = false;
+    // The stored run replaces the live series: what is shown is exactly what was recorded.
+    m_plots->removeRun(kLiveKey);
+    refreshRuns();
+    m_runList->selectRun(summary.run_id);
+    syncDisplayedRuns();
+    m_status->setIdle(tr("Run #%1 %2 — %3 steps in %4, forgetting %5 pts (upstream %6 → %7)")
+                          .arg(summary.run_id)
+                          .arg(QString::fromStdString(summary.status))
+                          .arg(summary.steps)
+                          .arg(ui::RunStatus::formatDuration(summary.wall_seconds))
+                          .arg(summary.forgetting * 100.0, 0, 'f', 1)
+                          .arg(summary.upstream_acc_before, 0, 'f', 3)
+                          .arg(summary.upstream_acc_after, 0, 'f', 3));
+    updateActions();
+    if (summary.status == "failed" || summary.status == "diverged") {
+        showError(tr("Run #%1 %2").arg(summary.run_id).arg(QString::fromStdString(summary.status)),
+                  QString::fromStdString(summary.error));
+    }
+}
+
+void MainWindow::onRunFailed(const QString& message) {
+    m_liveTimer->stop();
+    m_liveActive = false;
+    m_plots->removeRun(kLiveKey);
+    m_status->setIdle(tr("Run failed"));
+    refreshRuns();
+    updateActions();
+    showError(tr("Run failed"), message);
+}
+
+// Shown: the live run, every checked run, and the selected run.
+void MainWindow::syncDisplayedRuns() {
+    QSet<qint64> wanted;
+    for (qint64 id : m_runList->checkedRunIds()) wanted.insert(id);
+    if (const qint64 current = m_runList->currentRunId()) wanted.insert(current);
+    const qint64 liveId = m_liveActive ? m_controller->runId() : 0;
+    if (liveId) wanted.remove(liveId);  // drawn by the live series
+    if (m_liveActive) wanted.insert(kLiveKey);
+
+    for (qint64 key : m_plots->runKeys()) {
+        if (!wanted.contains(key)) m_plots->removeRun(key);
+    }
+    for (qint64 id : wanted) {
+        if (id == kLiveKey || m_plots->hasRun(id)) continue;
+        RunInfo info;
+        std::vector<MetricPoint> points;
+        QString error;
+        if (!m_db->runInfo(id, info, &error) || !m_db->metrics(id, points, &error)) {
+            showError(tr("Show run"), error);
+            continue;
+        }
+        m_plots->addRun(id,
+                        QStringLiteral("%1 #%2").arg(QString::fromStdString(info.name)).arg(id));
+        m_plots->appendPoints(id, points);
+    }
+    QHash<qint64, QColor> colors;
+    for (qint64 key : m_plots->runKeys())
+        colors.insert(key == kLiveKey ? liveId : key, m_plots->runColor(key));
+    m_runList->setRunColors(colors);
+    Q_EMIT runsRefreshed();
+}
+
+bool MainWindow::exportRunCsv(qint64 runId, const QString& csvPath) {
+    QString error;
+    if (!m_db->exportCsv(runId, csvPath, &error) || !QFileInfo::exists(csvPath)) {
+        showError(tr("Export CSV"), error.isEmpty() ? tr("Cannot write %1.").arg(csvPath) : error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Run #%1 exported to %2").arg(runId).arg(csvPath), 5000);
+    return true;
+}
+
+bool MainWindow::exportPlots(const QString& path) {
+    QString error;
+    if (!m_plots->exportImage(path, &error)) {
+        showError(tr("Export plots"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Plots exported to %1").arg(path), 5000);
+    return true;
+}
+
+void MainWindow::chooseDatabase() {
+    const QString start =
+        m_db->isOpen() ? QFileInfo(m_db->path()).absolutePath() : QDir::homePath();
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open run database"), start,
+                                     tr("ForgetLab databases (*.db *.sqlite);;All files (*)"));
+    if (!path.isEmpty()) openDatabase(path);
+}
+
+void MainWindow::chooseCsvExport() {
+    qint64 id = m_runList->currentRunId();
+    if (!id && m_runList->checkedRunIds().size() == 1) id = m_runList->checkedRunIds().first();
+    if (!id) {
+        showError(tr("Export CSV"), tr("Select the run to export in the run list first."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export run #%1 as CSV").arg(id),
+        QDir::home().filePath(QStringLiteral("run-%1.csv").arg(id)), tr("CSV files (*.csv)"));
+    if (!path.isEmpty()) exportRunCsv(id, path);
+}
+
+void MainWindow::choosePlotExport(const QString& suffix) {
+    const QString filter =
+        suffix == QLatin1String("pdf") ? tr("PDF files (*.pdf)") : tr("PNG images (*.png)");
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export plots"),
+        QDir::home().filePath(QStringLiteral("forgetlab-plots.") + suffix), filter);
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
+    exportPlots(path);
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About ForgetLab"),
+        tr("<h3>ForgetLab</h3>"
+           "<p>Fine-tune a model and watch, live, what it forgets: downstream loss, "
+           "upstream accuracy and the sharpness of the loss landscape.</p>"
+           "<p>Runs are kept in an SQLite database and can be overlaid and exported.</p>"
+           "<p>Built with Qt %1, QCustomPlot and LibTorch.</p>")
+            .arg(QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    // The controller's destructor stops the run and waits; the runner records it as stopped.
+    if (m_controller->isRunning()) {
+        m_liveTimer->stop();
+        m_controller->stop();
+    }
+    event->accept();
+}
+
+}  // namespace forgetlab::app

@@ -1,0 +1,103 @@
+#pragma once
+// MainWindow: composes ForgetLab's window from the ui/ widgets and connects them to the
+// engine through RunController (training thread), LiveBuffer (metrics pulled by a timer)
+// and RunDatabase (stored runs). Left: what to run; centre: the live plots; right: runs
+// to overlay and live knobs; status bar: where the run is.
+
+#include <QHash>
+#include <QMainWindow>
+#include <QSet>
+#include <memory>
+
+#include "app/bridge/metatypes.h"
+
+class QAction;
+class QLabel;
+class QSplitter;
+class QTimer;
+
+namespace forgetlab::ui {
+class KnobPanel;
+class LivePlots;
+class RunActions;
+class RunList;
+class RunStatus;
+class SetupPanel;
+}  // namespace forgetlab::ui
+
+namespace forgetlab::app {
+
+class RunController;
+class RunDatabase;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // Key of the live run's graphs in the plots (stored runs use their id).
+    static constexpr qint64 kLiveKey = -1;
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Each reports problems to the user (errorReported + a message box) and returns false.
+    bool openDatabase(const QString& path);
+    bool selectPreset(const QString& name);
+    bool startRun();
+    bool exportRunCsv(qint64 runId, const QString& csvPath);
+    bool exportPlots(const QString& path);  // .png or .pdf
+    void refreshRuns();
+
+    QString databasePath() const;
+    RunController* controller() const { return m_controller; }
+    ui::SetupPanel* setupPanel() const { return m_setup; }
+    ui::LivePlots* plots() const { return m_plots; }
+    ui::RunList* runList() const { return m_runList; }
+    ui::RunActions* runActions() const { return m_actions; }
+    ui::KnobPanel* knobPanel() const { return m_knobs; }
+    // Fine-tuning step the live run last reported (-1 before fine-tuning started).
+    int64_t liveStep() const { return m_liveStep; }
+
+Q_SIGNALS:
+    // A problem was shown to the user (also for tests, which cannot read message boxes).
+    void errorReported(const QString& message);
+    // The displayed runs were re-synchronised with the database.
+    void runsRefreshed();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildLayout();
+    void buildMenus();
+    void updateActions();
+    void showError(const QString& title, const QString& message);
+
+    void pullLive();
+    void onRunCreated(qint64 id);
+    void onRunFinished(const RunSummary& summary);
+    void onRunFailed(const QString& message);
+    void syncDisplayedRuns();
+
+    void chooseDatabase();
+    void chooseCsvExport();
+    void choosePlotExport(const QString& suffix);
+    void showAbout();
+
+    RunController* m_controller;
+    std::unique_ptr<RunDatabase> m_db;
+    ui::SetupPanel* m_setup = nullptr;
+    ui::RunActions* m_actions = nullptr;
+    ui::LivePlots* m_plots = nullptr;
+    ui::RunList* m_runList = nullptr;
+    ui::KnobPanel* m_knobs = nullptr;
+    ui::RunStatus* m_status = nullptr;
+    QLabel* m_dbLabel = nullptr;
+    QSplitter* m_splitter = nullptr;
+    QTimer* m_liveTimer = nullptr;
+    QAction* m_openAction = nullptr;
+    QString m_liveName;
+    int64_t m_liveStep = -1;
+    bool m_liveActive = false;  // the live series is still fed by the worker
+};
+
+}  // namespace forgetlab::app

@@ -1,0 +1,109 @@
+#include "app/bridge/run_database.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <algorithm>
+#include <exception>
+
+namespace forgetlab::app {
+
+namespace {
+
+QString tr(const char* text) {
+    return QCoreApplication::translate("RunDatabase", text);
+}
+
+template <class F>
+bool guarded(QString* error, const QString& what, F&& fn) {
+    try {
+        fn();
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = what + QStringLiteral("\n\n") + QString::fromStdString(e.what());
+    } catch (...) {
+        if (error) *error = what;
+    }
+    return false;
+}
+
+}  // namespace
+
+RunDatabase::RunDatabase() = default;
+RunDatabase::~RunDatabase() = default;
+
+bool RunDatabase::open(const QString& path, QString* error) {
+    std::unique_ptr<Store> store;
+    const bool ok = guarded(error, tr("Cannot open the run database %1.").arg(path), [&] {
+        store = std::make_unique<Store>(path.toStdString());
+        store->listRuns();  // a file that is not a database fails here at the latest
+    });
+    if (!ok) return false;
+    m_store = std::move(store);
+    m_path = path;
+    return true;
+}
+
+bool RunDatabase::runRows(QList<ui::RunRow>& rows, QString* error) {
+    rows.clear();
+    if (!m_store) return true;
+    std::vector<RunInfo> runs;
+    if (!guarded(error, tr("Cannot read the list of runs."), [&] { runs = m_store->listRuns(); }))
+        return false;
+    // Newest first: the run just made is the one people look for.
+    std::sort(runs.begin(), runs.end(),
+              [](const RunInfo& a, const RunInfo& b) { return a.id > b.id; });
+    for (const RunInfo& r : runs) {
+        ui::RunRow row;
+        row.id = r.id;
+        row.name = QString::fromStdString(r.name);
+        row.status = QString::fromStdString(r.status);
+        row.created = QString::fromStdString(r.created);
+        const QJsonObject summary =
+            QJsonDocument::fromJson(QByteArray::fromStdString(r.summary_json)).object();
+        if (summary.contains(QStringLiteral("forgetting"))) {
+            row.forgetting = summary.value(QStringLiteral("forgetting")).toDouble();
+            row.details =
+                tr("upstream accuracy %1 → %2, downstream %3, %4 steps")
+                    .arg(summary.value(QStringLiteral("upstream_acc_before")).toDouble(), 0, 'f', 3)
+                    .arg(summary.value(QStringLiteral("upstream_acc_after")).toDouble(), 0, 'f', 3)
+                    .arg(summary.value(QStringLiteral("downstream_acc_after")).toDouble(), 0, 'f',
+                         3)
+                    .arg(summary.value(QStringLiteral("steps")).toInteger());
+        }
+        if (summary.contains(QStringLiteral("error"))) {
+            row.details += QLatin1Char('\n') + summary.value(QStringLiteral("error")).toString();
+        }
+        rows << row;
+    }
+    return true;
+}
+
+bool RunDatabase::runInfo(qint64 id, RunInfo& info, QString* error) {
+    if (!m_store) return false;
+    return guarded(error, tr("Cannot read run #%1.").arg(id), [&] { info = m_store->run(id); });
+}
+
+bool RunDatabase::metrics(qint64 id, std::vector<MetricPoint>& points, QString* error) {
+    if (!m_store) return false;
+    const bool ok = guarded(error, tr("Cannot read the metrics of run #%1.").arg(id),
+                            [&] { points = m_store->metrics(id); });
+    if (ok) {
+        std::stable_sort(points.begin(), points.end(),
+                         [](const MetricPoint& a, const MetricPoint& b) {
+                             return a.key != b.key ? a.key < b.key : a.step < b.step;
+                         });
+    }
+    return ok;
+}
+
+bool RunDatabase::exportCsv(qint64 id, const QString& csvPath, QString* error) {
+    if (!m_store) {
+        if (error) *error = tr("No database is open.");
+        return false;
+    }
+    return guarded(error, tr("Cannot export run #%1 to %2.").arg(id).arg(csvPath),
+                   [&] { exportRunCsv(*m_store, id, csvPath.toStdString()); });
+}
+
+}  // namespace forgetlab::app

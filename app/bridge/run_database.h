@@ -1,0 +1,38 @@
+#pragma once
+// RunDatabase: the GUI thread's read access to the run database (its own Store
+// connection; runs write through the worker's). Every call reports failure as false plus
+// a message for the user, never as an exception, because it sits at the UI boundary.
+
+#include <QList>
+#include <QString>
+#include <memory>
+#include <vector>
+
+#include "engine/run_types.h"
+#include "engine/store.h"
+#include "ui/run_list.h"
+
+namespace forgetlab::app {
+
+class RunDatabase {
+public:
+    RunDatabase();
+    ~RunDatabase();
+
+    // Opens (creating if needed) the database; on failure the previous one stays open.
+    bool open(const QString& path, QString* error);
+    bool isOpen() const { return m_store != nullptr; }
+    QString path() const { return m_path; }
+
+    bool runRows(QList<ui::RunRow>& rows, QString* error);
+    bool runInfo(qint64 id, RunInfo& info, QString* error);
+    // Metrics sorted by key, then step (the order the plots want).
+    bool metrics(qint64 id, std::vector<MetricPoint>& points, QString* error);
+    bool exportCsv(qint64 id, const QString& csvPath, QString* error);
+
+private:
+    std::unique_ptr<Store> m_store;
+    QString m_path;
+};
+
+}  // namespace forgetlab::app

@@ -1,0 +1,80 @@
+#include "ui/run_status.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <cmath>
+
+namespace forgetlab::ui {
+
+RunStatus::RunStatus(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 0, 4, 0);
+    layout->setSpacing(14);
+    m_phase = new QLabel;
+    m_phase->setObjectName(QStringLiteral("statusPhase"));
+    m_step = new QLabel;
+    m_step->setObjectName(QStringLiteral("statusStep"));
+    m_speed = new QLabel;
+    m_speed->setObjectName(QStringLiteral("statusSpeed"));
+    m_eta = new QLabel;
+    m_eta->setObjectName(QStringLiteral("statusEta"));
+    m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("statusProgress"));
+    m_progress->setFixedWidth(260);
+    m_progress->setMaximumHeight(16);
+    m_progress->setTextVisible(true);
+    // Fixed widths keep the bar from jittering as the numbers change at 30 Hz.
+    m_step->setMinimumWidth(130);
+    m_speed->setMinimumWidth(100);
+    m_eta->setMinimumWidth(90);
+    layout->addWidget(m_phase);
+    layout->addWidget(m_step);
+    layout->addWidget(m_speed);
+    layout->addWidget(m_eta);
+    layout->addWidget(m_progress);
+    layout->addStretch(1);
+    setIdle(tr("Ready"));
+}
+
+QString RunStatus::formatDuration(double seconds) {
+    if (seconds < 0 || !std::isfinite(seconds)) return QStringLiteral("—");
+    const qint64 s = static_cast<qint64>(std::ceil(seconds));
+    if (s < 60) return tr("%1 s").arg(s);
+    if (s < 3600) return tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+    return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+}
+
+void RunStatus::setProgress(const RunProgress& p) {
+    m_phase->setText(
+        QStringLiteral("<b>%1</b>").arg(p.paused ? tr("paused (%1)").arg(p.phase) : p.phase));
+    m_step->setText(p.total > 0 ? tr("step %1 / %2").arg(p.step).arg(p.total)
+                                : tr("step %1").arg(p.step));
+    m_speed->setText(
+        p.stepsPerSecond > 0
+            ? tr("%1 steps/s").arg(p.stepsPerSecond, 0, 'f', p.stepsPerSecond < 10 ? 1 : 0)
+            : tr("— steps/s"));
+    m_eta->setText(tr("ETA %1").arg(p.paused ? QStringLiteral("—") : formatDuration(p.etaSeconds)));
+    m_progress->setVisible(true);
+    m_progress->setRange(0,
+                         p.total > 0 ? static_cast<int>(std::min<int64_t>(p.total, INT32_MAX)) : 0);
+    m_progress->setValue(static_cast<int>(std::min<int64_t>(p.step, INT32_MAX)));
+    m_step->setVisible(true);
+    m_speed->setVisible(true);
+    m_eta->setVisible(true);
+}
+
+void RunStatus::setIdle(const QString& message) {
+    m_phase->setText(message);
+    m_step->clear();
+    m_step->setVisible(false);
+    m_speed->setVisible(false);
+    m_eta->setVisible(false);
+    m_progress->setVisible(false);
+}
+
+QString RunStatus::stepText() const {
+    return m_step->text();
+}
+
+}  // namespace forgetlab::ui
