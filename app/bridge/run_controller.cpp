@@ -12,7 +12,7 @@ namespace forgetlab::app {
 RunController::RunController(QObject* parent)
     : QObject(parent),
       m_live(std::make_shared<LiveBuffer>()),
-      m_torchThreads(std::max(1, QThread::idealThreadCount() - 1)) {
+      m_torchThreads(std::max(1, QThread::idealThreadCount())) {
     qRegisterMetaType<forgetlab::RunSummary>();
 }
 
