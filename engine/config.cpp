@@ -266,6 +266,10 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
             ev.read("sharpness_rho", c.eval.sharpness_rho);
             ev.read("hessian_max_iters", c.eval.hessian_max_iters);
             ev.read("hessian_tol", c.eval.hessian_tol);
+            ev.read("hessian_topk", c.eval.hessian_topk);
+            ev.read("trace_every", c.eval.trace_every);
+            ev.read("trace_samples", c.eval.trace_samples);
+            ev.read("checkpoint_every", c.eval.checkpoint_every);
         });
     }
     // Value checks run even after type errors (a mistyped field keeps its default, so it
@@ -303,6 +307,13 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
     if (!(ev.sharpness_rho > 0)) e.push_back({"eval.sharpness_rho", "must be > 0"});
     if (ev.hessian_max_iters < 1) e.push_back({"eval.hessian_max_iters", "must be >= 1"});
     if (!(ev.hessian_tol > 0)) e.push_back({"eval.hessian_tol", "must be > 0"});
+    if (ev.hessian_topk < 1 || ev.hessian_topk > 5)
+        e.push_back({"eval.hessian_topk", "must be between 1 and 5"});
+    if (ev.trace_every < 0) e.push_back({"eval.trace_every", "must be >= 0 (0 = off)"});
+    if (ev.trace_samples < 2 || ev.trace_samples > 10000)
+        e.push_back({"eval.trace_samples", "must be between 2 and 10000"});
+    if (ev.checkpoint_every < 0)
+        e.push_back({"eval.checkpoint_every", "must be >= 0 (0 = only the final weights)"});
     return e;
 }
 
@@ -321,7 +332,11 @@ std::string configToJson(const ExperimentConfig& c, int indent) {
                 {"probe_size", c.eval.probe_size},
                 {"sharpness_rho", c.eval.sharpness_rho},
                 {"hessian_max_iters", c.eval.hessian_max_iters},
-                {"hessian_tol", c.eval.hessian_tol}}}};
+                {"hessian_tol", c.eval.hessian_tol},
+                {"hessian_topk", c.eval.hessian_topk},
+                {"trace_every", c.eval.trace_every},
+                {"trace_samples", c.eval.trace_samples},
+                {"checkpoint_every", c.eval.checkpoint_every}}}};
     return j.dump(indent);
 }
 

@@ -53,6 +53,10 @@ struct EvalConfig {
     double sharpness_rho = 0.05;
     int hessian_max_iters = 100;
     double hessian_tol = 1e-3;
+    int hessian_topk = 1;        // eigenvalues tracked every hessian_every steps (1..5)
+    int trace_every = 0;         // Hutchinson trace every N steps (0 = off)
+    int trace_samples = 20;
+    int checkpoint_every = 0;    // fine-tuning checkpoints every N steps (0 = only final)
 };
 
 struct ExperimentConfig {

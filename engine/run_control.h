@@ -20,6 +20,10 @@ public:
     void setPaused(bool paused) { m_paused = paused; }
     // While paused, performs exactly one more step.
     void requestStep() { m_stepRequests.fetch_add(1); }
+    // Asks the runner to write a "snapshot" checkpoint of the current weights before its
+    // next step (reported through MetricSink::onCheckpoint), e.g. to analyse a live run.
+    void requestSnapshot() { m_snapshot = true; }
+    bool takeSnapshotRequest() { return m_snapshot.exchange(false); }
     void setKnob(const std::string& name, double value) {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_knobs.push_back({name, value});
@@ -46,6 +50,7 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_paused{false};
     std::atomic<int> m_stepRequests{0};
+    std::atomic<bool> m_snapshot{false};
     std::mutex m_mutex;
     std::vector<Knob> m_knobs;
 };

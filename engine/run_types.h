@@ -20,6 +20,10 @@ inline constexpr const char* kUpTestAcc = "up_test_acc";
 inline constexpr const char* kSharpness = "sharpness";
 inline constexpr const char* kHessianLmax = "hessian_lmax";
 inline constexpr const char* kLr = "lr";
+// Further Hessian eigenvalues (2nd..5th) when eval.hessian_topk > 1: "hessian_l2", ...
+inline constexpr const char* kHessianPrefix = "hessian_l";
+inline constexpr const char* kHessianTrace = "hessian_trace";
+inline constexpr const char* kHessianTraceStderr = "hessian_trace_se";
 }  // namespace keys
 
 struct MetricPoint {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/evaluation.h"
 #include "engine/fashion_mnist.h"
 #include "engine/idx_reader.h"
 #include "engine/lr_schedule.h"
@@ -22,29 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct EvalResult {
-    double loss = 0.0;
-    double acc = 0.0;
-};
-
-EvalResult evaluate(ForgetModel& model, const DataSplit& split, int head) {
-    torch::NoGradGuard noGrad;
-    model.eval();
-    const int64_t n = split.size();
-    const int64_t chunk = 1000;
-    double lossSum = 0.0, correct = 0.0, count = 0.0;
-    for (int64_t b = 0; b < n; b += chunk) {
-        Batch batch = split.slice(b, std::min(n, b + chunk), head);
-        torch::Tensor logits = model.forward(batch.input, head);
-        const double items = static_cast<double>(batch.target.numel());
-        lossSum += taskLoss(logits, batch.target).item<double>() * items;
-        correct += logits.argmax(-1).eq(batch.target).sum().item<double>();
-        count += items;
-    }
-    model.train();
-    return {count > 0 ? lossSum / count : 0.0, count > 0 ? correct / count : 0.0};
-}
 
 // Thrown inside a phase to end the run early with a given status.
 struct EndRun {
@@ -63,10 +41,15 @@ struct Runner::Impl {
     Task up, down;
     DataSplit probe;
     RunSummary summary;
+    bool m_inFineTuning = false;
+
+    // A checkpoint of the weights as they are now, for analysing a live run.
+    void snapshot() { checkpoint("snapshot-" + std::to_string(summary.steps), summary.steps); }
 
     // Blocks while paused; returns true if one step may be taken, false on stop.
     bool waitForGo() {
         while (true) {
+            if (control->takeSnapshotRequest() && m_inFineTuning) snapshot();
             if (control->stopRequested()) return false;
             if (!control->paused()) return true;
             if (control->takeStepRequest()) return true;
@@ -127,14 +110,19 @@ struct Runner::Impl {
                 if (step % cfg.eval.every == 0 || step == total) evalPoints(step, points);
                 if (cfg.eval.hessian_every > 0 && step % cfg.eval.hessian_every == 0)
                     hessianPoint(step, points);
+                if (cfg.eval.trace_every > 0 && step % cfg.eval.trace_every == 0)
+                    tracePoint(step, points);
                 summary.steps = step;
             } else {
                 points.push_back({step, keys::kPreTrainLoss, loss});
                 if (step % (cfg.eval.every * 5) == 0 || step == total)
-                    points.push_back({step, keys::kPreUpAcc, evaluate(*model, up.test, up.head).acc});
+                    points.push_back({step, keys::kPreUpAcc, evaluateSplit(*model, up.test, up.head).acc});
             }
             sink->onMetrics(points);
             sink->onProgress(phaseId, step, total);
+            if (fineTuning && cfg.eval.checkpoint_every > 0 && step % cfg.eval.checkpoint_every == 0 &&
+                step != total)
+                checkpoint("step-" + std::to_string(step), step);
         }
         return total;
     }
@@ -145,8 +133,8 @@ struct Runner::Impl {
     }
 
     void evalPoints(int64_t step, std::vector<MetricPoint>& points) {
-        const EvalResult u = evaluate(*model, up.test, up.head);
-        const EvalResult d = evaluate(*model, down.test, down.head);
+        const EvalResult u = evaluateSplit(*model, up.test, up.head);
+        const EvalResult d = evaluateSplit(*model, down.test, down.head);
         points.push_back({step, keys::kUpTestLoss, u.loss});
         points.push_back({step, keys::kUpTestAcc, u.acc});
         points.push_back({step, keys::kDownTestLoss, d.loss});
@@ -162,12 +150,23 @@ struct Runner::Impl {
 
     void hessianPoint(int64_t step, std::vector<MetricPoint>& points) {
         model->eval();
-        const EigenResult r =
-            hessianTopEigenvalues(model->parameters(), probeLoss(), 1, cfg.eval.hessian_max_iters,
-                                  cfg.eval.hessian_tol, cfg.seed * 7919ULL + uint64_t(step));
+        const EigenResult r = hessianTopEigenvalues(
+            model->parameters(), probeLoss(), cfg.eval.hessian_topk, cfg.eval.hessian_max_iters,
+            cfg.eval.hessian_tol, cfg.seed * 7919ULL + uint64_t(step));
         model->train();
         points.push_back({step, keys::kHessianLmax, r.eigenvalues.at(0)});
+        for (size_t i = 1; i < r.eigenvalues.size(); ++i)
+            points.push_back({step, keys::kHessianPrefix + std::to_string(i + 1), r.eigenvalues[i]});
         summary.hessian_lmax_last = r.eigenvalues.at(0);
+    }
+
+    void tracePoint(int64_t step, std::vector<MetricPoint>& points) {
+        model->eval();
+        const TraceResult t = hessianTrace(model->parameters(), probeLoss(), cfg.eval.trace_samples,
+                                           cfg.seed * 104729ULL + uint64_t(step));
+        model->train();
+        points.push_back({step, keys::kHessianTrace, t.mean});
+        points.push_back({step, keys::kHessianTraceStderr, t.stderr_});
     }
 
     std::string checkpoint(const std::string& tag, int64_t step) {
@@ -229,9 +228,11 @@ struct Runner::Impl {
         std::vector<MetricPoint> points;
         evalPoints(0, points);
         if (cfg.eval.hessian_every > 0) hessianPoint(0, points);
+        if (cfg.eval.trace_every > 0) tracePoint(0, points);
         summary.upstream_acc_before = summary.upstream_acc_after;
         sink->onMetrics(points);
         torch::manual_seed(cfg.seed + 1);
+        m_inFineTuning = true;
         try {
             trainPhase(down, cfg.downstream, Phase::Downstream, uint64_t(cfg.seed) * 1000003ULL + 23, true);
         } catch (const EndRun& end) {

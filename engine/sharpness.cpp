@@ -96,7 +96,8 @@ std::vector<torch::Tensor> hessianVectorProduct(const std::vector<torch::Tensor>
 }
 
 EigenResult hessianTopEigenvalues(const std::vector<torch::Tensor>& params, const LossFn& loss,
-                                  int k, int maxIters, double tol, uint64_t seed) {
+                                  int k, int maxIters, double tol, uint64_t seed,
+                                  const std::atomic<bool>* cancel, const HvpCallback& onHvp) {
     EigenResult result;
     const GradGraph g = gradWithGraph(params, loss);
     auto gen = torch::make_generator<torch::CPUGeneratorImpl>(seed);
@@ -116,7 +117,12 @@ EigenResult hessianTopEigenvalues(const std::vector<torch::Tensor>& params, cons
         double lambda = 0.0;
         int it = 0;
         for (it = 1; it <= maxIters; ++it) {
+            if (cancel && cancel->load()) {
+                result.cancelled = true;
+                return result;
+            }
             std::vector<torch::Tensor> hv = hvp(g, params, v);
+            if (onHvp) onHvp();
             // Deflation: (H - sum lambda_j u_j u_j') v, via projecting out found vectors.
             for (size_t j = 0; j < found.size(); ++j) {
                 const double c = dot(found[j], v) * result.eigenvalues[j];
@@ -142,16 +148,23 @@ EigenResult hessianTopEigenvalues(const std::vector<torch::Tensor>& params, cons
 }
 
 TraceResult hessianTrace(const std::vector<torch::Tensor>& params, const LossFn& loss,
-                         int samples, uint64_t seed) {
+                         int samples, uint64_t seed, const std::atomic<bool>* cancel,
+                         const HvpCallback& onHvp) {
     const GradGraph g = gradWithGraph(params, loss);
     auto gen = torch::make_generator<torch::CPUGeneratorImpl>(seed);
     torch::NoGradGuard noGrad;
     std::vector<double> vals;
+    TraceResult r;
     for (int s = 0; s < samples; ++s) {
+        if (cancel && cancel->load()) {
+            r.cancelled = true;
+            break;
+        }
         auto v = randomLike(params, gen, true);
         vals.push_back(dot(v, hvp(g, params, v)));
+        if (onHvp) onHvp();
     }
-    TraceResult r;
+    samples = static_cast<int>(vals.size());
     r.samples = samples;
     if (samples == 0) return r;
     double sum = 0.0;

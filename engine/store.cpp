@@ -56,6 +56,26 @@ const char* const kMigrations[] = {
     );
     CREATE INDEX checkpoints_run ON checkpoints(run);
     )sql",
+    R"sql(
+    CREATE TABLE landscapes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        created TEXT NOT NULL,
+        result TEXT NOT NULL
+    );
+    CREATE INDEX landscapes_run ON landscapes(run);
+    CREATE TABLE hessians (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'hessian',
+        created TEXT NOT NULL,
+        result TEXT NOT NULL
+    );
+    CREATE INDEX hessians_run ON hessians(run);
+    )sql",
 };
 
 // RAII prepared statement.
@@ -370,6 +390,58 @@ std::vector<CheckpointRow> Store::checkpoints(int64_t runId) {
     s.bind(1, runId);
     while (s.step(m_path)) out.push_back({s.i64(0), s.text(1), s.text(2)});
     return out;
+}
+
+std::string Store::checkpointPath(const CheckpointRow& row) const {
+    const fs::path p(row.file);
+    return p.is_absolute() ? p.string() : (fs::path(directory()) / p).string();
+}
+
+namespace {
+int64_t insertAnalysis(sqlite3* db, const std::string& path, const char* table, int64_t runId,
+                       int64_t step, const std::string& kind, const std::string& json) {
+    const std::string sql = std::string("INSERT INTO ") + table +
+                            " (run, step, kind, created, result) VALUES (?, ?, ?, ?, ?);";
+    Stmt s(db, sql.c_str(), path);
+    s.bind(1, runId).bind(2, step).bind(3, kind).bind(4, nowIso()).bind(5, json).step(path);
+    return sqlite3_last_insert_rowid(db);
+}
+
+std::vector<AnalysisRow> readAnalyses(sqlite3* db, const std::string& path, const char* table,
+                                      int64_t runId) {
+    const std::string sql = std::string("SELECT id, run, step, kind, created, result FROM ") +
+                            table + " WHERE run = ? ORDER BY id DESC;";
+    Stmt s(db, sql.c_str(), path);
+    s.bind(1, runId);
+    std::vector<AnalysisRow> out;
+    while (s.step(path))
+        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.text(4), s.text(5)});
+    return out;
+}
+}  // namespace
+
+int64_t Store::saveLandscape(int64_t runId, int64_t step, const std::string& kind,
+                             const std::string& resultJson) {
+    return insertAnalysis(m_db, m_path, "landscapes", runId, step, kind, resultJson);
+}
+
+std::vector<AnalysisRow> Store::landscapes(int64_t runId) {
+    return readAnalyses(m_db, m_path, "landscapes", runId);
+}
+
+int64_t Store::saveHessian(int64_t runId, int64_t step, const std::string& resultJson) {
+    return insertAnalysis(m_db, m_path, "hessians", runId, step, "hessian", resultJson);
+}
+
+std::vector<AnalysisRow> Store::hessians(int64_t runId) {
+    return readAnalyses(m_db, m_path, "hessians", runId);
+}
+
+void Store::deleteAnalysis(const std::string& table, int64_t id) {
+    if (table != "landscapes" && table != "hessians")
+        throw StoreError("unknown analysis table '" + table + "'");
+    Stmt s(m_db, ("DELETE FROM " + table + " WHERE id = ?;").c_str(), m_path);
+    s.bind(1, id).step(m_path);
 }
 
 }  // namespace forgetlab

@@ -45,6 +45,16 @@ struct CheckpointRow {
     std::string file;  // relative to the database's directory
 };
 
+// A stored analysis (landscape or Hessian) of one checkpoint of a run.
+struct AnalysisRow {
+    int64_t id = 0;
+    int64_t run = 0;
+    int64_t step = 0;      // checkpoint step analysed
+    std::string kind;      // landscape: "1d" | "2d" | "interp"; Hessian: "hessian"
+    std::string created;
+    std::string result_json;  // landscapeToJson / hessianToJson
+};
+
 class Store {
 public:
     // Opens or creates the database, applies migrations, and marks runs left "running" by
@@ -80,6 +90,15 @@ public:
     std::vector<MetricPoint> metrics(int64_t runId);
     std::vector<EventRow> events(int64_t runId);
     std::vector<CheckpointRow> checkpoints(int64_t runId);
+    // Absolute path of a checkpoint row's file.
+    std::string checkpointPath(const CheckpointRow& row) const;
+
+    int64_t saveLandscape(int64_t runId, int64_t step, const std::string& kind,
+                          const std::string& resultJson);
+    std::vector<AnalysisRow> landscapes(int64_t runId);  // newest first
+    int64_t saveHessian(int64_t runId, int64_t step, const std::string& resultJson);
+    std::vector<AnalysisRow> hessians(int64_t runId);  // newest first
+    void deleteAnalysis(const std::string& table, int64_t id);  // "landscapes" | "hessians"
 
     // Runs everything in fn inside one transaction (rolled back if fn throws).
     template <class F>

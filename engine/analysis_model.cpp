@@ -1,0 +1,47 @@
+#include "engine/analysis_model.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "engine/fashion_mnist.h"
+#include "engine/safetensors.h"
+
+namespace forgetlab {
+
+std::vector<int> headOutputs(const ExperimentConfig& c) {
+    if (c.model.head == "multi")
+        return {static_cast<int>(c.upstream.task.classes.size()),
+                static_cast<int>(c.downstream.task.classes.size())};
+    return {10};
+}
+
+LoadedModel loadModel(const ExperimentConfig& config, const std::string& checkpointFile) {
+    if (!std::filesystem::exists(checkpointFile))
+        throw std::runtime_error("checkpoint file " + checkpointFile +
+                                 " is missing (was the run's folder moved or deleted?)");
+    LoadedModel m;
+    auto data = loadFashionMnist(config.data_dir);
+    m.up = buildFashionTask(*data, config.upstream.task, config.model, 0, config.seed);
+    m.down = buildFashionTask(*data, config.downstream.task, config.model, 1, config.seed);
+    m.model = buildModel(config.model, headOutputs(config));
+    try {
+        loadIntoModule(*m.model, loadSafetensors(checkpointFile), checkpointFile);
+    } catch (const SafetensorsError& e) {
+        throw std::runtime_error(std::string("cannot load the checkpoint: ") + e.what());
+    }
+    m.model->eval();
+    return m;
+}
+
+std::vector<torch::Tensor> copyParameters(torch::nn::Module& model) {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : model.parameters()) out.push_back(p.detach().clone());
+    return out;
+}
+
+DataSplit headOf(const DataSplit& split, int64_t n) {
+    n = std::min(n, split.size());
+    return {split.input.slice(0, 0, n), split.target.slice(0, 0, n)};
+}
+
+}  // namespace forgetlab

@@ -1,0 +1,32 @@
+#pragma once
+// Engine-internal (includes torch). Rebuilds a run's model and tasks from its config and
+// loads a checkpoint into it, for analyses of stored runs.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/config.h"
+#include "engine/models.h"
+#include "engine/tasks.h"
+
+namespace forgetlab {
+
+// Output count of each head the run's model has.
+std::vector<int> headOutputs(const ExperimentConfig& config);
+
+struct LoadedModel {
+    std::shared_ptr<ForgetModel> model;
+    Task up, down;
+};
+
+// Throws std::runtime_error naming the file if the checkpoint is missing or does not fit.
+LoadedModel loadModel(const ExperimentConfig& config, const std::string& checkpointFile);
+
+// Parameters of a model, detached copies (e.g. to keep pre-trained weights).
+std::vector<torch::Tensor> copyParameters(torch::nn::Module& model);
+
+// The first n examples of a split (fixed evaluation subsets).
+DataSplit headOf(const DataSplit& split, int64_t n);
+
+}  // namespace forgetlab

@@ -1,0 +1,19 @@
+#pragma once
+// Engine-internal (includes torch). Mean loss and accuracy of a model on a data split,
+// in eval mode, without gradients, in chunks of 1000 examples.
+
+#include "engine/models.h"
+#include "engine/tasks.h"
+
+namespace forgetlab {
+
+struct EvalResult {
+    double loss = 0.0;
+    double acc = 0.0;
+};
+
+// Leaves the model in eval mode if `restoreTrain` is false.
+EvalResult evaluateSplit(ForgetModel& model, const DataSplit& split, int head,
+                         bool restoreTrain = true);
+
+}  // namespace forgetlab
