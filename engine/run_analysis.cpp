@@ -6,14 +6,19 @@ namespace forgetlab {
 namespace {
 
 const CheckpointRow& pick(const std::vector<CheckpointRow>& rows, int64_t runId, int64_t step) {
+    // Preference among rows at one step: the final weights, then any other, then the
+    // pre-trained ones (the same weights as step 0 of fine-tuning).
+    auto rank = [](const CheckpointRow& r) { return r.tag == "final" ? 2 : r.tag == "pretrained" ? 0 : 1; };
     const CheckpointRow* best = nullptr;
     for (const auto& r : rows) {
-        if (r.tag == "pretrained" && step != 0) continue;
-        if (step >= 0) {
-            if (r.step == step && (!best || r.tag == "final" || best->tag == "pretrained"))
-                best = &r;
-        } else if (r.tag == "final" || !best || (best->tag != "final" && r.step >= best->step)) {
-            if (!(best && best->tag == "final")) best = &r;
+        if (step >= 0 && r.step != step) continue;
+        if (!best) {
+            best = &r;
+        } else if (step < 0) {
+            // No step asked for: the final checkpoint, else the latest.
+            if (rank(r) == 2 || (rank(*best) != 2 && r.step >= best->step)) best = &r;
+        } else if (rank(r) > rank(*best)) {
+            best = &r;
         }
     }
     if (!best) {
