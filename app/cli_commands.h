@@ -14,6 +14,8 @@ int runCommand(const Args& args);
 int presetsCommand(const Args& args);
 int runsCommand(const Args& args);
 int exportCommand(const Args& args);
+int landscapeCommand(const Args& args);
+int hessianCommand(const Args& args);
 
 void printUsage();
 

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
     if (verb == "presets") return presetsCommand(args);
     if (verb == "runs") return runsCommand(args);
     if (verb == "export") return exportCommand(args);
+    if (verb == "landscape") return landscapeCommand(args);
+    if (verb == "hessian") return hessianCommand(args);
     std::cerr << "forgetlab-cli: unknown command '" << verb << "'\n\n";
     printUsage();
     return 2;

@@ -28,7 +28,7 @@ std::vector<torch::Tensor> filterNormalizedDirection(const std::vector<torch::Te
     return d;
 }
 
-WeightRestorer::WeightRestorer(torch::nn::Module& model) : m_params(model.parameters()) {
+WeightRestorer::WeightRestorer(std::vector<torch::Tensor> params) : m_params(std::move(params)) {
     for (const auto& p : m_params) m_saved.push_back(p.detach().clone());
 }
 
@@ -92,20 +92,19 @@ void flatnessSummary(const std::vector<double>& v, const std::vector<double>& xs
     }
 }
 
-LandscapeResult landscapeOnModel(ForgetModel& model, const EvalSets& sets,
-                                 const LandscapeRequest& request,
-                                 const std::vector<torch::Tensor>* pretrained,
-                                 const ProgressFn& progress, const std::atomic<bool>* cancel) {
+LandscapeResult landscapeOnParameters(const std::vector<torch::Tensor>& params,
+                                      const PointEvaluator& evaluate,
+                                      const LandscapeRequest& request,
+                                      const std::vector<torch::Tensor>* pretrained,
+                                      const ProgressFn& progress, const std::atomic<bool>* cancel) {
     const auto t0 = std::chrono::steady_clock::now();
     LandscapeResult result;
     result.request = request;
     result.xs = landscapeAxis(request);
     if (request.kind == "2d") result.ys = result.xs;
 
-    const bool wasTraining = model.is_training();
-    WeightRestorer restore(model);  // restores on every exit path
+    WeightRestorer restore(params);  // restores on every exit path, exceptions included
     const std::vector<torch::Tensor>& w = restore.saved();
-    std::vector<torch::Tensor> params = model.parameters();
     std::vector<torch::Tensor> d1, d2;
     if (request.kind == "interp") {
         if (!pretrained || pretrained->size() != w.size())
@@ -127,25 +126,25 @@ LandscapeResult landscapeOnModel(ForgetModel& model, const EvalSets& sets,
             }
             const double a = result.xs[i];
             for (size_t k = 0; k < params.size(); ++k) {
+                torch::Tensor p = params[k];
                 if (request.kind == "interp") {
-                    params[k].copy_((*pretrained)[k] * (1.0 - a) + w[k] * a);
+                    // At a = 0 and a = 1 this is exactly w_pre and w.
+                    p.copy_((*pretrained)[k] * (1.0 - a) + w[k] * a);
                 } else {
-                    params[k].copy_(w[k]);
-                    if (a != 0.0) params[k].add_(d1[k], a);
-                    if (!d2.empty() && result.ys[j] != 0.0) params[k].add_(d2[k], result.ys[j]);
+                    p.copy_(w[k]);
+                    if (a != 0.0) p.add_(d1[k], a);
+                    if (!d2.empty() && result.ys[j] != 0.0) p.add_(d2[k], result.ys[j]);
                 }
             }
-            const EvalResult u = evaluateSplit(model, sets.up, sets.up_head, false);
-            const EvalResult d = evaluateSplit(model, sets.down, sets.down_head, false);
-            result.up_loss.push_back(u.loss);
-            result.up_acc.push_back(u.acc);
-            result.down_loss.push_back(d.loss);
-            result.down_acc.push_back(d.acc);
+            const std::array<double, 4> v = evaluate();
+            result.up_loss.push_back(v[0]);
+            result.up_acc.push_back(v[1]);
+            result.down_loss.push_back(v[2]);
+            result.down_acc.push_back(v[3]);
             ++result.evaluations;
             if (progress) progress(result.evaluations, total);
         }
     }
-    if (wasTraining) model.train();
     if (request.kind == "2d" && !result.cancelled) {
         flatnessSummary(result.up_loss, result.xs, result.ys, &result.up_mean_grad,
                         &result.up_mean_curvature);
@@ -155,6 +154,26 @@ LandscapeResult landscapeOnModel(ForgetModel& model, const EvalSets& sets,
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
+}
+
+LandscapeResult landscapeOnModel(ForgetModel& model, const EvalSets& sets,
+                                 const LandscapeRequest& request,
+                                 const std::vector<torch::Tensor>* pretrained,
+                                 const ProgressFn& progress, const std::atomic<bool>* cancel) {
+    const bool wasTraining = model.is_training();
+    model.eval();
+    PointEvaluator evaluate = [&]() -> std::array<double, 4> {
+        const EvalResult u = evaluateSplit(model, sets.up, sets.up_head, false);
+        const EvalResult d = evaluateSplit(model, sets.down, sets.down_head, false);
+        return {u.loss, u.acc, d.loss, d.acc};
+    };
+    struct ModeRestorer {
+        ForgetModel& m;
+        bool train;
+        ~ModeRestorer() { m.train(train); }
+    } mode{model, wasTraining};
+    return landscapeOnParameters(model.parameters(), evaluate, request, pretrained, progress,
+                                 cancel);
 }
 
 }  // namespace forgetlab

@@ -3,7 +3,9 @@
 // section 3). The model's weights are changed while a slice is evaluated and restored
 // bit-exactly afterwards, whether the job finishes, is cancelled or throws.
 
+#include <array>
 #include <atomic>
+#include <functional>
 #include <vector>
 
 #include <torch/torch.h>
@@ -20,10 +22,11 @@ namespace forgetlab {
 std::vector<torch::Tensor> filterNormalizedDirection(const std::vector<torch::Tensor>& weights,
                                                      torch::Generator& generator);
 
-// Restores a module's parameters to their values at construction (bit-exact).
+// Restores parameters to their values at construction (bit-exact).
 class WeightRestorer {
 public:
-    explicit WeightRestorer(torch::nn::Module& model);
+    explicit WeightRestorer(std::vector<torch::Tensor> params);
+    explicit WeightRestorer(torch::nn::Module& model) : WeightRestorer(model.parameters()) {}
     ~WeightRestorer();
     const std::vector<torch::Tensor>& saved() const { return m_saved; }
 
@@ -36,6 +39,18 @@ struct EvalSets {
     DataSplit up, down;
     int up_head = 0, down_head = 0;
 };
+
+// Measures one point of a slice at the parameters' current values:
+// {upstream loss, upstream accuracy, downstream loss, downstream accuracy}.
+using PointEvaluator = std::function<std::array<double, 4>()>;
+
+// Evaluates a slice around the parameters' current values w (any loss: the evaluator
+// sees the moved parameters). Directions are drawn from request.seed.
+LandscapeResult landscapeOnParameters(const std::vector<torch::Tensor>& params,
+                                      const PointEvaluator& evaluate,
+                                      const LandscapeRequest& request,
+                                      const std::vector<torch::Tensor>* pretrained,
+                                      const ProgressFn& progress, const std::atomic<bool>* cancel);
 
 // Evaluates a slice around the model's current weights w. For "interp", `pretrained`
 // holds w_pre and the line is (1 - a) w_pre + a w for a in [-0.5, 1.5].

@@ -1,5 +1,6 @@
 // forgetlab-cli end to end: presets, run --json (forgetting, shared upstream cache),
 // bad configuration, export, and a run killed with SIGKILL that reopens as interrupted.
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -81,6 +82,34 @@ private Q_SLOTS:
         const QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split('\n');
         QCOMPARE(lines.first(), QString("run,step,key,value"));
         QVERIFY(lines.size() > 400);  // 400 train-loss points at least
+
+        // Analyses of the stored run.
+        const Result land = cli({"landscape", "--run", "1", "--kind", "2d", "--grid", "5",
+                                 "--subset", "50", "--db", db, "--json"});
+        QVERIFY2(land.code == 0, qPrintable(land.err));
+        const QJsonObject l = lastJsonLine(land.out);
+        QCOMPARE(l["xs"].toArray().size(), 5);
+        QCOMPARE(l["ys"].toArray().size(), 5);
+        QCOMPARE(l["up_loss"].toArray().size(), 25);
+        QCOMPARE(l["down_loss"].toArray().size(), 25);
+        QCOMPARE(l["checkpoint_step"].toInt(), 1000);  // the final checkpoint by default
+        const Result interp = cli({"landscape", "--run", "1", "--checkpoint", "0", "--kind",
+                                   "interp", "--grid", "5", "--subset", "50", "--db", db, "--json"});
+        QVERIFY2(interp.code == 0, qPrintable(interp.err));
+        const Result hess = cli({"hessian", "--run", "1", "--topk", "3", "--trace-samples", "6",
+                                 "--probe", "upstream", "--db", db, "--json"});
+        QVERIFY2(hess.code == 0, qPrintable(hess.err));
+        const QJsonObject h = lastJsonLine(hess.out);
+        const QJsonArray ev = h["eigenvalues"].toArray();
+        QCOMPARE(ev.size(), 3);
+        QVERIFY(ev[0].toDouble() >= ev[1].toDouble() && ev[1].toDouble() >= ev[2].toDouble());
+        QVERIFY(h.contains("trace_mean") && h["trace_stderr"].toDouble() > 0);
+        QCOMPARE(h["iterations"].toArray().size(), 3);
+        const Result missing = cli({"landscape", "--run", "1", "--checkpoint", "777", "--kind",
+                                    "1d", "--db", db});
+        QCOMPARE(missing.code, 1);
+        QVERIFY2(missing.err.contains("available"), qPrintable(missing.err));
+        QCOMPARE(cli({"landscape", "--run", "1", "--kind", "4d", "--db", db}).code, 2);
     }
 
     void badConfigurationExitsTwoNamingTheField() {
