@@ -259,6 +259,22 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
         });
         r.object("upstream", [&](ObjectReader& p) { readPhase(p, c.upstream); });
         r.object("downstream", [&](ObjectReader& p) { readPhase(p, c.downstream); });
+        r.object("strategies", [&](ObjectReader& st) {
+            StrategyConfig& sc = c.strategies;
+            st.object("replay", [&](ObjectReader& x) {
+                x.read("ratio", sc.replay_ratio);
+                x.read("buffer", sc.replay_buffer);
+            });
+            st.object("ewc", [&](ObjectReader& x) {
+                x.read("lambda", sc.ewc_lambda);
+                x.read("samples", sc.ewc_samples);
+            });
+            st.object("l2sp", [&](ObjectReader& x) { x.read("lambda", sc.l2sp_lambda); });
+            st.object("lwf", [&](ObjectReader& x) {
+                x.read("lambda", sc.lwf_lambda);
+                x.read("temperature", sc.lwf_temperature);
+            });
+        });
         r.object("eval", [&](ObjectReader& ev) {
             ev.read("every", c.eval.every);
             ev.read("hessian_every", c.eval.hessian_every);
@@ -300,6 +316,26 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
         e.push_back({"model.head", "unknown head '" + m.head + "'; use shared or multi"});
     validatePhase(c.upstream, "upstream", /*allowZeroSteps=*/true, e);
     validatePhase(c.downstream, "downstream", /*allowZeroSteps=*/false, e);
+    const StrategyConfig& st = c.strategies;
+    if (!(st.replay_ratio >= 0 && st.replay_ratio < 1))
+        e.push_back({"strategies.replay.ratio", "must be in [0, 1): the share of each batch replayed"});
+    if (st.replay_ratio > 0 && st.replay_buffer < 1)
+        e.push_back({"strategies.replay.buffer",
+                     "replay needs stored upstream examples: set a buffer of at least 1"});
+    if (st.replay_buffer < 0) e.push_back({"strategies.replay.buffer", "must be >= 0"});
+    if (st.replay_ratio > 0 && st.replay_buffer > c.upstream.task.train_size)
+        e.push_back({"strategies.replay.buffer", "cannot keep more examples than the upstream "
+                                                 "task has (upstream.task.train_size)"});
+    if (!(st.ewc_lambda >= 0) || !std::isfinite(st.ewc_lambda))
+        e.push_back({"strategies.ewc.lambda", "lambda must be >= 0 (0 = off)"});
+    if (st.ewc_lambda > 0 && st.ewc_samples < 1)
+        e.push_back({"strategies.ewc.samples", "EWC needs upstream examples for its Fisher: >= 1"});
+    if (!(st.l2sp_lambda >= 0) || !std::isfinite(st.l2sp_lambda))
+        e.push_back({"strategies.l2sp.lambda", "lambda must be >= 0 (0 = off)"});
+    if (!(st.lwf_lambda >= 0) || !std::isfinite(st.lwf_lambda))
+        e.push_back({"strategies.lwf.lambda", "lambda must be >= 0 (0 = off)"});
+    if (!(st.lwf_temperature > 0))
+        e.push_back({"strategies.lwf.temperature", "temperature must be > 0"});
     const EvalConfig& ev = c.eval;
     if (ev.every < 1) e.push_back({"eval.every", "must be >= 1"});
     if (ev.hessian_every < 0) e.push_back({"eval.hessian_every", "must be >= 0 (0 = off)"});
@@ -326,6 +362,12 @@ std::string configToJson(const ExperimentConfig& c, int indent) {
               {"model", modelJson(c.model)},
               {"upstream", phaseJson(c.upstream)},
               {"downstream", phaseJson(c.downstream)},
+              {"strategies",
+               {{"replay", {{"ratio", c.strategies.replay_ratio}, {"buffer", c.strategies.replay_buffer}}},
+                {"ewc", {{"lambda", c.strategies.ewc_lambda}, {"samples", c.strategies.ewc_samples}}},
+                {"l2sp", {{"lambda", c.strategies.l2sp_lambda}}},
+                {"lwf", {{"lambda", c.strategies.lwf_lambda},
+                         {"temperature", c.strategies.lwf_temperature}}}}},
               {"eval",
                {{"every", c.eval.every},
                 {"hessian_every", c.eval.hessian_every},

@@ -59,6 +59,21 @@ struct EvalConfig {
     int checkpoint_every = 0;    // fine-tuning checkpoints every N steps (0 = only final)
 };
 
+// Anti-forgetting strategies for the fine-tuning phase (SCIENCE.md section 4). Each is
+// off at its zero value and combines with every optimizer (SAM included) and each other.
+struct StrategyConfig {
+    double replay_ratio = 0.0;  // fraction of each batch drawn from stored upstream examples
+    int replay_buffer = 1000;   // upstream training examples kept for replay
+    double ewc_lambda = 0.0;    // lambda/2 sum F_i (w_i - w*_i)^2
+    int ewc_samples = 200;      // upstream examples for the diagonal empirical Fisher
+    double l2sp_lambda = 0.0;   // lambda/2 ||w - w_pre||^2
+    double lwf_lambda = 0.0;    // weight of distilling the pre-trained model's outputs
+    double lwf_temperature = 2.0;
+    bool any() const {
+        return replay_ratio > 0 || ewc_lambda > 0 || l2sp_lambda > 0 || lwf_lambda > 0;
+    }
+};
+
 struct ExperimentConfig {
     std::string name = "experiment";
     std::string description;
@@ -68,6 +83,7 @@ struct ExperimentConfig {
     ModelConfig model;
     PhaseConfig upstream;
     PhaseConfig downstream;
+    StrategyConfig strategies;
     EvalConfig eval;
 };
 

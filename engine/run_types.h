@@ -20,6 +20,7 @@ inline constexpr const char* kUpTestAcc = "up_test_acc";
 inline constexpr const char* kSharpness = "sharpness";
 inline constexpr const char* kHessianLmax = "hessian_lmax";
 inline constexpr const char* kLr = "lr";
+inline constexpr const char* kPenalty = "strategy_penalty";  // EWC + L2-SP + LwF part of the loss
 // Further Hessian eigenvalues (2nd..5th) when eval.hessian_topk > 1: "hessian_l2", ...
 inline constexpr const char* kHessianPrefix = "hessian_l";
 inline constexpr const char* kHessianTrace = "hessian_trace";

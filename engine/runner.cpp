@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/analysis_model.h"
 #include "engine/evaluation.h"
 #include "engine/fashion_mnist.h"
 #include "engine/idx_reader.h"
@@ -15,6 +16,7 @@
 #include "engine/optimizers.h"
 #include "engine/safetensors.h"
 #include "engine/sharpness.h"
+#include "engine/strategies.h"
 #include "engine/tasks.h"
 
 namespace forgetlab {
@@ -63,6 +65,9 @@ struct Runner::Impl {
     int64_t trainPhase(const Task& task, const PhaseConfig& phase, Phase phaseId,
                        uint64_t samplerSeed, bool fineTuning) {
         auto optimizer = makeOptimizer(model->parameters(), phase.optimizer);
+        // Strategies act while fine-tuning, anchored at the pre-trained weights.
+        std::unique_ptr<StrategySet> strategies;
+        if (fineTuning) strategies = makeStrategies();
         BatchSampler sampler(task.train.size(), phase.batch_size, samplerSeed);
         double baseLr = phase.optimizer.lr;
         const double clip = phase.optimizer.grad_clip;
@@ -77,7 +82,7 @@ struct Runner::Impl {
                 bool applied = true;
                 if (k.name == "lr" && k.value > 0 && std::isfinite(k.value)) baseLr = k.value;
                 else if (k.name == "rho" && k.value >= 0) applied = setRho(*optimizer, k.value);
-                else applied = false;
+                else applied = strategies && strategies->setKnob(k.name, k.value);
                 nlohmann::json ev = {{"name", k.name}, {"value", k.value},
                                      {"phase", phaseName(phaseId)}, {"applied", applied}};
                 sink->onEvent(step - 1, "knob", ev.dump());  // applies from this step on
@@ -86,9 +91,12 @@ struct Runner::Impl {
                                           baseLr, step - 1, total);
             setLearningRate(*optimizer, lr);
             const Batch batch = task.train.rows(sampler.next(), task.head);
+            // Composed once per step: SAM's two passes see the same mixed batch.
+            MixedBatch mixed;
+            if (strategies) mixed = strategies->compose(batch);
             auto closure = [&]() {
                 optimizer->zero_grad();
-                torch::Tensor loss = trainLoss(batch);
+                torch::Tensor loss = strategies ? strategies->loss(*model, mixed) : trainLoss(batch);
                 loss.backward();
                 if (clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), clip);
                 return loss.detach();
@@ -107,6 +115,8 @@ struct Runner::Impl {
             if (fineTuning) {
                 points.push_back({step, keys::kTrainLoss, loss});
                 points.push_back({step, keys::kLr, lr});
+                if (strategies && strategies->lastPenalty() != 0.0)
+                    points.push_back({step, keys::kPenalty, strategies->lastPenalty()});
                 if (step % cfg.eval.every == 0 || step == total) evalPoints(step, points);
                 if (cfg.eval.hessian_every > 0 && step % cfg.eval.hessian_every == 0)
                     hessianPoint(step, points);
@@ -125,6 +135,19 @@ struct Runner::Impl {
                 checkpoint("step-" + std::to_string(step), step);
         }
         return total;
+    }
+
+    std::unique_ptr<StrategySet> makeStrategies() {
+        std::shared_ptr<ForgetModel> teacher;
+        if (cfg.strategies.lwf_lambda > 0) {
+            teacher = buildModel(cfg.model, headOutputs(cfg));
+            torch::NoGradGuard noGrad;
+            auto src = model->parameters();
+            auto dst = teacher->parameters();
+            for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+        }
+        return std::make_unique<StrategySet>(cfg.strategies, *model, teacher, up,
+                                             uint64_t(cfg.seed) * 2654435761ULL + 5);
     }
 
     // Sharpness and Hessian are measured on a fixed probe of downstream training data.

@@ -49,6 +49,14 @@ private Q_SLOTS:
         QTest::newRow("class out of range") << R"({"upstream":{"task":{"classes":[0,12]}}})"
                                             << "upstream.task.classes";
         QTest::newRow("nested not object") << R"({"eval":3})" << "eval";
+        QTest::newRow("ewc lambda < 0") << R"({"strategies":{"ewc":{"lambda":-1}}})"
+                                        << "strategies.ewc.lambda";
+        QTest::newRow("replay without data") << R"({"strategies":{"replay":{"ratio":0.2,"buffer":0}}})"
+                                             << "strategies.replay.buffer";
+        QTest::newRow("replay ratio 1") << R"({"strategies":{"replay":{"ratio":1.0}}})"
+                                        << "strategies.replay.ratio";
+        QTest::newRow("lwf temperature 0") << R"({"strategies":{"lwf":{"lambda":1,"temperature":0}}})"
+                                           << "strategies.lwf.temperature";
     }
     void badValues() {
         QFETCH(QString, json);
