@@ -275,6 +275,13 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
                 x.read("temperature", sc.lwf_temperature);
             });
         });
+        r.object("sequence", [&](ObjectReader& q) {
+            q.read("tasks", c.sequence.tasks);
+            q.read("kind", c.sequence.kind);
+            q.read("steps_per_task", c.sequence.steps_per_task);
+            q.read("train_size", c.sequence.train_size);
+            q.read("test_size", c.sequence.test_size);
+        });
         r.object("eval", [&](ObjectReader& ev) {
             ev.read("every", c.eval.every);
             ev.read("hessian_every", c.eval.hessian_every);
@@ -336,6 +343,18 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
         e.push_back({"strategies.lwf.lambda", "lambda must be >= 0 (0 = off)"});
     if (!(st.lwf_temperature > 0))
         e.push_back({"strategies.lwf.temperature", "temperature must be > 0"});
+    const SequenceConfig& sq = c.sequence;
+    if (sq.tasks < 0 || sq.tasks > 20) e.push_back({"sequence.tasks", "must be between 0 (off) and 20"});
+    if (!oneOf<std::string>(sq.kind, {"split", "permuted"}))
+        e.push_back({"sequence.kind", "unknown sequence kind '" + sq.kind + "'; use split or permuted"});
+    if (sq.kind == "split" && sq.tasks > 10)
+        e.push_back({"sequence.tasks", "a class split has at most 10 tasks (one class each)"});
+    if (sq.tasks > 0 && sq.steps_per_task < 1)
+        e.push_back({"sequence.steps_per_task", "must be >= 1"});
+    if (sq.train_size < 1 || sq.train_size > 60000)
+        e.push_back({"sequence.train_size", "must be between 1 and 60000"});
+    if (sq.test_size < 1 || sq.test_size > 10000)
+        e.push_back({"sequence.test_size", "must be between 1 and 10000"});
     const EvalConfig& ev = c.eval;
     if (ev.every < 1) e.push_back({"eval.every", "must be >= 1"});
     if (ev.hessian_every < 0) e.push_back({"eval.hessian_every", "must be >= 0 (0 = off)"});
@@ -368,6 +387,12 @@ std::string configToJson(const ExperimentConfig& c, int indent) {
                 {"l2sp", {{"lambda", c.strategies.l2sp_lambda}}},
                 {"lwf", {{"lambda", c.strategies.lwf_lambda},
                          {"temperature", c.strategies.lwf_temperature}}}}},
+              {"sequence",
+               {{"tasks", c.sequence.tasks},
+                {"kind", c.sequence.kind},
+                {"steps_per_task", c.sequence.steps_per_task},
+                {"train_size", c.sequence.train_size},
+                {"test_size", c.sequence.test_size}}},
               {"eval",
                {{"every", c.eval.every},
                 {"hessian_every", c.eval.hessian_every},

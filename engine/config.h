@@ -74,6 +74,17 @@ struct StrategyConfig {
     }
 };
 
+// A task sequence (continual learning): T tasks trained one after another with the
+// downstream phase's optimizer and batch size, instead of the upstream -> downstream pair.
+// model.head "shared" is class-incremental, "multi" task-incremental (one head per task).
+struct SequenceConfig {
+    int tasks = 0;                // 0 = off
+    std::string kind = "split";   // "split": the 10 classes in T groups | "permuted": T pixel permutations
+    int steps_per_task = 300;
+    int train_size = 4000;        // per task
+    int test_size = 500;
+};
+
 struct ExperimentConfig {
     std::string name = "experiment";
     std::string description;
@@ -84,6 +95,7 @@ struct ExperimentConfig {
     PhaseConfig upstream;
     PhaseConfig downstream;
     StrategyConfig strategies;
+    SequenceConfig sequence;
     EvalConfig eval;
 };
 

@@ -27,6 +27,13 @@ std::string summaryToJson(const RunSummary& s) {
                         {"wall_seconds", s.wall_seconds},
                         {"upstream_from_cache", s.upstream_from_cache}};
     if (!s.error.empty()) j["error"] = s.error;
+    if (!s.accuracy_matrix.empty()) {
+        j["accuracy_matrix"] = s.accuracy_matrix;
+        j["initial_accuracy"] = s.initial_accuracy;
+        j["avg_acc"] = s.avg_acc;
+        j["bwt"] = s.bwt;
+        j["fwt"] = s.fwt;
+    }
     return j.dump();
 }
 

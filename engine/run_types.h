@@ -20,6 +20,8 @@ inline constexpr const char* kUpTestAcc = "up_test_acc";
 inline constexpr const char* kSharpness = "sharpness";
 inline constexpr const char* kHessianLmax = "hessian_lmax";
 inline constexpr const char* kLr = "lr";
+// Sequences: accuracy on task j every eval.every steps is "task<j>_acc".
+inline constexpr const char* kTaskAccPrefix = "task";
 inline constexpr const char* kPenalty = "strategy_penalty";  // EWC + L2-SP + LwF part of the loss
 // Further Hessian eigenvalues (2nd..5th) when eval.hessian_topk > 1: "hessian_l2", ...
 inline constexpr const char* kHessianPrefix = "hessian_l";
@@ -59,6 +61,11 @@ struct RunSummary {
     double hessian_lmax_last = 0.0;
     double wall_seconds = 0.0;
     bool upstream_from_cache = false;
+    // Task sequences only: R[i][j] = accuracy on task j after task i, and its metrics
+    // (forgetting above is then Chaudhry et al.'s, over the sequence).
+    std::vector<std::vector<double>> accuracy_matrix;
+    std::vector<double> initial_accuracy;  // b_j, for FWT
+    double avg_acc = 0.0, bwt = 0.0, fwt = 0.0;
 };
 
 std::string summaryToJson(const RunSummary& s);

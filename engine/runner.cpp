@@ -14,6 +14,8 @@
 #include "engine/lr_schedule.h"
 #include "engine/models.h"
 #include "engine/optimizers.h"
+#include "engine/run_loop.h"
+#include "engine/sequence_runner.h"
 #include "engine/safetensors.h"
 #include "engine/sharpness.h"
 #include "engine/strategies.h"
@@ -25,12 +27,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Thrown inside a phase to end the run early with a given status.
-struct EndRun {
-    std::string status;
-    std::string error;
-};
 
 }  // namespace
 
@@ -50,13 +46,9 @@ struct Runner::Impl {
 
     // Blocks while paused; returns true if one step may be taken, false on stop.
     bool waitForGo() {
-        while (true) {
-            if (control->takeSnapshotRequest() && m_inFineTuning) snapshot();
-            if (control->stopRequested()) return false;
-            if (!control->paused()) return true;
-            if (control->takeStepRequest()) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
+        return forgetlab::waitForGo(*control, [this] {
+            if (m_inFineTuning) snapshot();
+        });
     }
 
     torch::Tensor trainLoss(const Batch& b) { return taskLoss(model->forward(b.input, b.head), b.target); }
@@ -294,7 +286,11 @@ RunSummary Runner::run(MetricSink& sink, RunControl& control) {
     im.summary = RunSummary{};
     const auto t0 = Clock::now();
     try {
-        im.execute();
+        if (im.cfg.sequence.tasks > 0) {
+            runSequence(im.cfg, im.opts, sink, control, im.summary);
+        } else {
+            im.execute();
+        }
         im.summary.status = status::kDone;
     } catch (const EndRun& end) {
         im.summary.status = end.status;
@@ -309,7 +305,8 @@ RunSummary Runner::run(MetricSink& sink, RunControl& control) {
         im.summary.status = status::kFailed;
         im.summary.error = e.what();
     }
-    im.summary.forgetting = im.summary.upstream_acc_before - im.summary.upstream_acc_after;
+    if (im.summary.accuracy_matrix.empty())
+        im.summary.forgetting = im.summary.upstream_acc_before - im.summary.upstream_acc_after;
     im.summary.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     sink.onPhase(Phase::Finished, im.summary.steps);
     return im.summary;
