@@ -1,4 +1,5 @@
 #include "app/cli_commands.h"
+#include "app/cli_support.h"
 
 #include <atomic>
 #include <chrono>
@@ -22,53 +23,6 @@
 
 namespace forgetlab::cli {
 namespace {
-
-// Thrown for bad usage; main turns it into exit code 2.
-struct UsageError {
-    std::string message;
-};
-
-// Parses "--name value" and "--flag" options; rejects unknown ones.
-class Options {
-public:
-    Options(const Args& args, std::map<std::string, bool> known) {
-        for (size_t i = 0; i < args.size(); ++i) {
-            const std::string& a = args[i];
-            auto it = known.find(a);
-            if (it == known.end()) {
-                std::string list;
-                for (const auto& [k, _] : known) list += " " + k;
-                throw UsageError{"unknown option '" + a + "'; options here:" + list};
-            }
-            if (it->second) {  // takes a value
-                if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
-                m_values[a] = args[++i];
-            } else {
-                m_values[a] = "";
-            }
-        }
-    }
-    bool has(const std::string& k) const { return m_values.count(k) > 0; }
-    std::string get(const std::string& k, const std::string& def = "") const {
-        auto it = m_values.find(k);
-        return it == m_values.end() ? def : it->second;
-    }
-    long long integer(const std::string& k, long long def) const {
-        if (!has(k)) return def;
-        const std::string v = get(k);
-        try {
-            size_t pos = 0;
-            long long x = std::stoll(v, &pos);
-            if (pos != v.size()) throw std::invalid_argument("trailing");
-            return x;
-        } catch (const std::exception&) {
-            throw UsageError{k + " expects an integer, got '" + v + "'"};
-        }
-    }
-
-private:
-    std::map<std::string, std::string> m_values;
-};
 
 std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -122,23 +76,6 @@ private:
     double m_upAcc = -1, m_downAcc = -1;
 };
 
-int guarded(const std::function<int()>& fn) {
-    try {
-        return fn();
-    } catch (const UsageError& e) {
-        std::cerr << "forgetlab-cli: " << e.message << "\n";
-        return 2;
-    } catch (const StoreError& e) {
-        std::cerr << "forgetlab-cli: " << e.what() << "\n";
-        return 1;
-    } catch (const std::exception& e) {
-        std::cerr << "forgetlab-cli: " << e.what() << "\n";
-        return 1;
-    }
-}
-
-std::string dbPath(const Options& o) { return o.get("--db", Store::defaultPath()); }
-
 }  // namespace
 
 void printUsage() {
@@ -147,6 +84,10 @@ void printUsage() {
 
   forgetlab-cli run (--preset NAME | --config FILE) [--db PATH] [--steps N] [--seed S]
                     [--device cpu|cuda] [--threads N] [--json]
+                    [--seeds N] [--sam none|sam|asam] [--rho R]
+                    [--replay RATIO] [--ewc LAMBDA] [--l2sp LAMBDA] [--lwf LAMBDA]
+  forgetlab-cli compare --runs ID,ID,... [--db PATH] [--json]
+  forgetlab-cli wiseft --run ID (--alpha A | --curve N) [--apply] [--db PATH] [--json]
   forgetlab-cli presets [--json]
   forgetlab-cli runs [--db PATH] [--json]
   forgetlab-cli export --run ID --csv FILE [--db PATH]
@@ -165,7 +106,9 @@ int runCommand(const Args& args) {
     return guarded([&] {
         Options o(args, {{"--preset", true}, {"--config", true}, {"--db", true},
                          {"--steps", true}, {"--seed", true}, {"--device", true},
-                         {"--threads", true}, {"--json", false}});
+                         {"--threads", true}, {"--json", false}, {"--seeds", true},
+                         {"--replay", true}, {"--ewc", true}, {"--l2sp", true}, {"--lwf", true},
+                         {"--sam", true}, {"--rho", true}});
         if (o.has("--preset") == o.has("--config"))
             throw UsageError{"give exactly one of --preset NAME or --config FILE "
                              "(see: forgetlab-cli presets)"};
@@ -192,6 +135,15 @@ int runCommand(const Args& args) {
             cfg.seed = static_cast<unsigned>(s);
         }
         if (o.has("--device")) cfg.device = o.get("--device");
+        // Strategies and SAM for the fine-tuning phase, on top of the config.
+        cfg.strategies.replay_ratio = number(o, "--replay", cfg.strategies.replay_ratio);
+        cfg.strategies.ewc_lambda = number(o, "--ewc", cfg.strategies.ewc_lambda);
+        cfg.strategies.l2sp_lambda = number(o, "--l2sp", cfg.strategies.l2sp_lambda);
+        cfg.strategies.lwf_lambda = number(o, "--lwf", cfg.strategies.lwf_lambda);
+        if (o.has("--sam")) cfg.downstream.optimizer.sam = o.get("--sam");
+        cfg.downstream.optimizer.rho = number(o, "--rho", cfg.downstream.optimizer.rho);
+        const long long seeds = o.integer("--seeds", 1);
+        if (seeds < 1 || seeds > 100) throw UsageError{"--seeds must be between 1 and 100"};
         if (auto errors = validateConfig(cfg); !errors.empty()) {
             std::cerr << "forgetlab-cli: invalid configuration:\n" << formatErrors(errors);
             return 2;
@@ -207,17 +159,26 @@ int runCommand(const Args& args) {
         so.on_run_created = [&](int64_t id) {
             std::cerr << "run " << id << " (" << cfg.name << ") in " << store.path() << "\n";
         };
-        const RunSummary s = runAndRecord(cfg, store, control, &progress, so);
+        std::vector<RunSummary> all;
+        const unsigned firstSeed = cfg.seed;
+        for (long long k = 0; k < seeds && !control.stopRequested(); ++k) {
+            cfg.seed = firstSeed + static_cast<unsigned>(k);
+            const RunSummary s = runAndRecord(cfg, store, control, &progress, so);
+            std::cerr << "status " << s.status << ": upstream accuracy " << std::fixed
+                      << std::setprecision(3) << s.upstream_acc_before << " -> "
+                      << s.upstream_acc_after << " (forgetting " << s.forgetting
+                      << "), downstream accuracy " << s.downstream_acc_after << ", "
+                      << std::setprecision(1) << s.wall_seconds << " s\n";
+            if (!s.error.empty()) std::cerr << "forgetlab-cli: " << s.error << "\n";
+            all.push_back(s);
+        }
         g_control = nullptr;
-        std::cerr << "status " << s.status << ": upstream accuracy " << std::fixed
-                  << std::setprecision(3) << s.upstream_acc_before << " -> "
-                  << s.upstream_acc_after << " (forgetting " << s.forgetting
-                  << "), downstream accuracy " << s.downstream_acc_after << ", "
-                  << std::setprecision(1) << s.wall_seconds << " s\n";
-        if (!s.error.empty()) std::cerr << "forgetlab-cli: " << s.error << "\n";
-        if (o.has("--json")) std::cout << summaryToJson(s) << std::endl;
-        if (s.status == status::kDiverged) return 3;
-        if (s.status == status::kFailed) return 1;
+        if (o.has("--json"))
+            std::cout << (seeds == 1 ? summaryToJson(all.front()) : seedsJson(all)) << std::endl;
+        for (const auto& s : all) {
+            if (s.status == status::kDiverged) return 3;
+            if (s.status == status::kFailed) return 1;
+        }
         return 0;
     });
 }
@@ -284,116 +245,6 @@ int exportCommand(const Args& args) {
         exportRunCsv(store, id, o.get("--csv"));
         std::cerr << "wrote " << o.get("--csv") << "\n";
         return 0;
-    });
-}
-
-namespace {
-
-double number(const Options& o, const std::string& k, double def) {
-    if (!o.has(k)) return def;
-    const std::string v = o.get(k);
-    try {
-        size_t pos = 0;
-        const double x = std::stod(v, &pos);
-        if (pos != v.size()) throw std::invalid_argument("trailing");
-        return x;
-    } catch (const std::exception&) {
-        throw UsageError{k + " expects a number, got '" + v + "'"};
-    }
-}
-
-// Progress of an analysis on stderr, at most twice a second.
-ProgressFn stderrProgress(const std::string& what) {
-    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-    return [what, last](int64_t done, int64_t total) {
-        const auto now = std::chrono::steady_clock::now();
-        if (done != total && now - *last < std::chrono::milliseconds(500)) return;
-        *last = now;
-        std::cerr << "  " << what << " " << done << "/" << total << "\n";
-    };
-}
-
-std::atomic<bool> g_cancel{false};
-extern "C" void onAnalysisInterrupt(int) { g_cancel = true; }
-
-}  // namespace
-
-int landscapeCommand(const Args& args) {
-    return guarded([&] {
-        Options o(args, {{"--run", true}, {"--checkpoint", true}, {"--kind", true},
-                         {"--grid", true}, {"--range", true}, {"--seed", true},
-                         {"--subset", true}, {"--db", true}, {"--json", false}});
-        if (!o.has("--run") || !o.has("--kind"))
-            throw UsageError{"landscape needs --run ID and --kind 1d|2d|interp"};
-        LandscapeRequest req;
-        req.kind = o.get("--kind");
-        req.grid = static_cast<int>(o.integer("--grid", req.grid));
-        req.range = number(o, "--range", req.range);
-        const long long seed = o.integer("--seed", 0);
-        if (seed < 0) throw UsageError{"--seed must be >= 0"};
-        req.seed = static_cast<uint64_t>(seed);
-        req.subset = static_cast<int>(o.integer("--subset", req.subset));
-        if (const std::string err = validateLandscapeRequest(req); !err.empty())
-            throw UsageError{err};
-        Store store(dbPath(o));
-        const int64_t runId = o.integer("--run", 0);
-        const int64_t step = o.integer("--checkpoint", -1);
-        const ModelSource src = modelSourceForRun(store, runId, step);
-        const int64_t ckStep = checkpointStepForRun(store, runId, step);
-        std::cerr << "landscape " << req.kind << " of run " << runId << " at step " << ckStep
-                  << ": " << landscapeEvaluations(req) << " evaluations\n";
-        std::signal(SIGINT, onAnalysisInterrupt);
-        const LandscapeResult r = computeLandscape(src, req, stderrProgress("evaluation"), &g_cancel);
-        const int64_t id = store.saveLandscape(runId, ckStep, req.kind, landscapeToJson(r));
-        std::cerr << (r.cancelled ? "cancelled" : "done") << " in " << std::fixed
-                  << std::setprecision(1) << r.seconds << " s; stored as landscape " << id << "\n";
-        if (o.has("--json")) {
-            nlohmann::json j = nlohmann::json::parse(landscapeToJson(r));
-            j["run_id"] = runId;
-            j["checkpoint_step"] = ckStep;
-            j["landscape_id"] = id;
-            std::cout << j.dump() << std::endl;
-        }
-        return r.cancelled ? 1 : 0;
-    });
-}
-
-int hessianCommand(const Args& args) {
-    return guarded([&] {
-        Options o(args, {{"--run", true}, {"--checkpoint", true}, {"--topk", true},
-                         {"--trace-samples", true}, {"--probe", true}, {"--probe-size", true},
-                         {"--seed", true}, {"--db", true}, {"--json", false}});
-        if (!o.has("--run")) throw UsageError{"hessian needs --run ID"};
-        HessianRequest req;
-        req.topk = static_cast<int>(o.integer("--topk", req.topk));
-        req.trace_samples = static_cast<int>(o.integer("--trace-samples", req.trace_samples));
-        req.probe = o.get("--probe", req.probe);
-        req.probe_size = static_cast<int>(o.integer("--probe-size", req.probe_size));
-        const long long seed = o.integer("--seed", 0);
-        if (seed < 0) throw UsageError{"--seed must be >= 0"};
-        req.seed = static_cast<uint64_t>(seed);
-        if (const std::string err = validateHessianRequest(req); !err.empty())
-            throw UsageError{err};
-        Store store(dbPath(o));
-        const int64_t runId = o.integer("--run", 0);
-        const int64_t step = o.integer("--checkpoint", -1);
-        const ModelSource src = modelSourceForRun(store, runId, step);
-        const int64_t ckStep = checkpointStepForRun(store, runId, step);
-        std::signal(SIGINT, onAnalysisInterrupt);
-        const HessianResult r = computeHessian(src, req, stderrProgress("Hessian-vector product"), &g_cancel);
-        const int64_t id = store.saveHessian(runId, ckStep, hessianToJson(r));
-        std::cerr << "eigenvalues";
-        for (double e : r.eigenvalues) std::cerr << " " << e;
-        if (req.trace_samples > 0) std::cerr << "; trace " << r.trace_mean << " +- " << r.trace_stderr;
-        std::cerr << "\n";
-        if (o.has("--json")) {
-            nlohmann::json j = nlohmann::json::parse(hessianToJson(r));
-            j["run_id"] = runId;
-            j["checkpoint_step"] = ckStep;
-            j["hessian_id"] = id;
-            std::cout << j.dump() << std::endl;
-        }
-        return r.cancelled ? 1 : 0;
     });
 }
 

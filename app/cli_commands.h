@@ -16,6 +16,8 @@ int runsCommand(const Args& args);
 int exportCommand(const Args& args);
 int landscapeCommand(const Args& args);
 int hessianCommand(const Args& args);
+int compareCommand(const Args& args);
+int wiseftCommand(const Args& args);
 
 void printUsage();
 

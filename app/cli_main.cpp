@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
     if (verb == "export") return exportCommand(args);
     if (verb == "landscape") return landscapeCommand(args);
     if (verb == "hessian") return hessianCommand(args);
+    if (verb == "compare") return compareCommand(args);
+    if (verb == "wiseft") return wiseftCommand(args);
     std::cerr << "forgetlab-cli: unknown command '" << verb << "'\n\n";
     printUsage();
     return 2;

@@ -1,8 +1,12 @@
 // forgetlab: the desktop application. Opens the run database and the main window with
 // the default preset ready to start.
 //
-//   forgetlab [--db PATH] [--preset NAME] [--start]
+//   forgetlab [--db PATH] [--preset NAME] [--start] [--tab live|landscape]
+//             [--landscape 1d|2d|interp [--grid N]]
 //             [--screenshot FILE --screenshot-after SECONDS]
+//
+// --landscape computes a landscape of the selected run (with --start: of the run just
+// made, once it has finished); a screenshot is then taken when the landscape is shown.
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,7 +15,11 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "app/bridge/analysis_coordinator.h"
 #include "app/bridge/main_window.h"
+#include "app/bridge/run_controller.h"
+#include "ui/landscape_form.h"
+#include "ui/landscape_panel.h"
 #include "engine/presets.h"
 #include "engine/store.h"
 
@@ -41,7 +49,19 @@ int main(int argc, char** argv) {
         QStringLiteral("screenshot-after"),
         QStringLiteral("Seconds to wait before the screenshot (default 5)."),
         QStringLiteral("SECONDS"), QStringLiteral("5"));
-    parser.addOptions({dbOption, presetOption, startOption, shotOption, afterOption});
+    const QCommandLineOption tabOption(QStringLiteral("tab"),
+                                       QStringLiteral("Centre tab to show: live or landscape."),
+                                       QStringLiteral("NAME"), QStringLiteral("live"));
+    const QCommandLineOption landscapeOption(
+        QStringLiteral("landscape"),
+        QStringLiteral("Compute a landscape (1d, 2d or interp) of the selected run, or of the "
+                       "started run once it has finished."),
+        QStringLiteral("KIND"));
+    const QCommandLineOption gridOption(QStringLiteral("grid"),
+                                        QStringLiteral("Points per axis for --landscape."),
+                                        QStringLiteral("N"), QStringLiteral("21"));
+    parser.addOptions({dbOption, presetOption, startOption, tabOption, landscapeOption, gridOption,
+                       shotOption, afterOption});
     parser.process(app);
 
     QString dbPath = parser.value(dbOption);
@@ -62,7 +82,38 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "forgetlab: unknown preset '%s'\n",
                      qPrintable(parser.value(presetOption)));
     }
+    if (!window.showTab(parser.value(tabOption))) {
+        std::fprintf(stderr, "forgetlab: unknown tab '%s' (live or landscape)\n",
+                     qPrintable(parser.value(tabOption)));
+        return 2;
+    }
     if (parser.isSet(startOption)) QTimer::singleShot(0, &window, [&window] { window.startRun(); });
+
+    const bool landscape = parser.isSet(landscapeOption);
+    if (landscape) {
+        forgetlab::LandscapeRequest request = window.landscapePanel()->form()->request();
+        request.kind = parser.value(landscapeOption).toStdString();
+        bool ok = false;
+        request.grid = parser.value(gridOption).toInt(&ok);
+        if (const std::string err = forgetlab::validateLandscapeRequest(request);
+            !ok || !err.empty()) {
+            std::fprintf(stderr, "forgetlab: --landscape: %s\n",
+                         ok ? err.c_str() : "--grid needs a number");
+            return 2;
+        }
+        window.landscapePanel()->form()->setRequest(request);
+        auto compute = [&window] {
+            window.showTab(QStringLiteral("landscape"));
+            window.analysis()->computeLandscape();
+        };
+        if (parser.isSet(startOption)) {
+            // After the run list shows the finished run (its final checkpoint).
+            QObject::connect(window.controller(), &forgetlab::app::RunController::finished,
+                             &window, [compute] { QTimer::singleShot(0, compute); });
+        } else {
+            QTimer::singleShot(0, &window, compute);
+        }
+    }
 
     if (parser.isSet(shotOption)) {
         const QString file = parser.value(shotOption);
@@ -72,7 +123,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "forgetlab: --screenshot-after needs a number of seconds\n");
             return 2;
         }
-        QTimer::singleShot(static_cast<int>(seconds * 1000), &window, [&window, file] {
+        auto shoot = [&window, file] {
             if (!window.grab().save(file)) {
                 std::fprintf(stderr, "forgetlab: cannot write %s\n", qPrintable(file));
                 QApplication::exit(1);
@@ -80,7 +131,22 @@ int main(int argc, char** argv) {
             }
             std::fprintf(stderr, "forgetlab: screenshot saved to %s\n", qPrintable(file));
             window.close();
-        });
+        };
+        const int delayMs = static_cast<int>(seconds * 1000);
+        if (landscape) {
+            // When the landscape is on screen (plus the delay for the last repaint).
+            auto* analysis = window.analysis();
+            QObject::connect(analysis, &forgetlab::app::AnalysisCoordinator::jobFinished, &window,
+                             [shoot, delayMs] { QTimer::singleShot(delayMs, shoot); });
+            QObject::connect(analysis, &forgetlab::app::AnalysisCoordinator::jobFailed, &window,
+                             [](const QString& message) {
+                                 std::fprintf(stderr, "forgetlab: landscape failed: %s\n",
+                                              qPrintable(message));
+                                 QApplication::exit(1);
+                             });
+        } else {
+            QTimer::singleShot(delayMs, &window, shoot);
+        }
     }
     return QApplication::exec();
 }

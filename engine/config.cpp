@@ -330,9 +330,6 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
         e.push_back({"strategies.replay.buffer",
                      "replay needs stored upstream examples: set a buffer of at least 1"});
     if (st.replay_buffer < 0) e.push_back({"strategies.replay.buffer", "must be >= 0"});
-    if (st.replay_ratio > 0 && st.replay_buffer > c.upstream.task.train_size)
-        e.push_back({"strategies.replay.buffer", "cannot keep more examples than the upstream "
-                                                 "task has (upstream.task.train_size)"});
     if (!(st.ewc_lambda >= 0) || !std::isfinite(st.ewc_lambda))
         e.push_back({"strategies.ewc.lambda", "lambda must be >= 0 (0 = off)"});
     if (st.ewc_lambda > 0 && st.ewc_samples < 1)

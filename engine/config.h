@@ -63,7 +63,7 @@ struct EvalConfig {
 // off at its zero value and combines with every optimizer (SAM included) and each other.
 struct StrategyConfig {
     double replay_ratio = 0.0;  // fraction of each batch drawn from stored upstream examples
-    int replay_buffer = 1000;   // upstream training examples kept for replay
+    int replay_buffer = 1000;   // upstream training examples kept for replay (at most all)
     double ewc_lambda = 0.0;    // lambda/2 sum F_i (w_i - w*_i)^2
     int ewc_samples = 200;      // upstream examples for the diagonal empirical Fisher
     double l2sp_lambda = 0.0;   // lambda/2 ||w - w_pre||^2

@@ -10,6 +10,7 @@ constexpr auto kRateWindow = std::chrono::seconds(3);
 void LiveBuffer::reset() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_points.clear();
+    m_checkpoints.clear();
     m_phase = Phase::Preparing;
     m_step = m_total = m_fineTuningSteps = 0;
     m_phaseChanged = true;
@@ -38,6 +39,21 @@ void LiveBuffer::onProgress(Phase phase, int64_t step, int64_t total) {
     m_step = step;
     m_total = total;
     if (phase == Phase::Downstream) m_fineTuningSteps = total;
+}
+
+void LiveBuffer::onCheckpoint(int64_t step, const std::string& tag, const std::string& file) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_checkpoints.push_back({step, tag, file});
+}
+
+std::vector<LiveCheckpoint> LiveBuffer::checkpoints() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_checkpoints;
+}
+
+Phase LiveBuffer::phase() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_phase;
 }
 
 LiveSnapshot LiveBuffer::take() {

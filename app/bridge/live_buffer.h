@@ -3,12 +3,15 @@
 // The worker appends under a mutex (MetricSink callbacks); the GUI pulls everything new
 // with take() from a timer (at most ~30 Hz), so there is never one signal per point and
 // the worker never waits for the GUI. It also tracks phase and progress and estimates
-// steps/s and the time left from the steps seen between pulls.
+// steps/s and the time left from the steps seen between pulls. Checkpoints the run
+// writes (pre-trained, periodic, live snapshots, final) are kept for the whole run, so
+// an analysis can wait for the snapshot it asked for.
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "engine/run_types.h"
@@ -26,6 +29,12 @@ struct LiveSnapshot {
     bool phaseChanged = false;    // since the last take()
 };
 
+struct LiveCheckpoint {
+    int64_t step = 0;
+    std::string tag;   // "pretrained" | "step-N" | "snapshot-N" | "final"
+    std::string file;  // absolute path of the safetensors file
+};
+
 class LiveBuffer : public MetricSink {
 public:
     // Forgets everything (before a new run).
@@ -35,15 +44,21 @@ public:
     void onPhase(Phase phase, int64_t totalSteps) override;
     void onMetrics(const std::vector<MetricPoint>& points) override;
     void onProgress(Phase phase, int64_t step, int64_t total) override;
+    // Called after the store recorded the checkpoint (the store sink comes first).
+    void onCheckpoint(int64_t step, const std::string& tag, const std::string& file) override;
 
     // GUI thread: moves out the new points and returns the current progress.
     LiveSnapshot take();
+    // Any thread: every checkpoint of the current run so far, in order.
+    std::vector<LiveCheckpoint> checkpoints() const;
+    Phase phase() const;
 
 private:
     using Clock = std::chrono::steady_clock;
 
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::vector<MetricPoint> m_points;
+    std::vector<LiveCheckpoint> m_checkpoints;
     Phase m_phase = Phase::Preparing;
     int64_t m_step = 0;
     int64_t m_total = 0;

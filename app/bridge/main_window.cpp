@@ -10,15 +10,18 @@
 #include <QMessageBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "app/bridge/analysis_coordinator.h"
 #include "app/bridge/live_buffer.h"
 #include "app/bridge/preset_choices.h"
 #include "app/bridge/run_controller.h"
 #include "app/bridge/run_database.h"
 #include "engine/presets.h"
 #include "ui/knob_panel.h"
+#include "ui/landscape_panel.h"
 #include "ui/live_plots.h"
 #include "ui/run_actions.h"
 #include "ui/run_list.h"
@@ -37,6 +40,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_db(std::make_unique<RunDatabase>()) {
     setWindowTitle(tr("ForgetLab"));
     buildLayout();
+    m_analysis = new AnalysisCoordinator(m_landscape, m_controller, m_db.get(), this);
     buildMenus();
 
     QStringList problems;
@@ -71,6 +75,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_knobs, &ui::KnobPanel::knobChanged, m_controller, &RunController::setKnob);
     connect(m_runList, &ui::RunList::checkedRunsChanged, this, &MainWindow::syncDisplayedRuns);
     connect(m_runList, &ui::RunList::currentRunChanged, this, &MainWindow::syncDisplayedRuns);
+    connect(m_analysis, &AnalysisCoordinator::errorReported, this,
+            [this](const QString& message) { showError(tr("Analysis"), message); });
+    connect(m_analysis, &AnalysisCoordinator::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 5000); });
     updateActions();
 }
 
@@ -87,6 +95,14 @@ void MainWindow::buildLayout() {
     leftLayout->addWidget(m_actions->createButtonBar(left));
 
     m_plots = new ui::LivePlots;
+    m_landscape = new ui::LandscapePanel;
+    m_centre = new QTabWidget;
+    m_centre->setObjectName(QStringLiteral("centreTabs"));
+    m_centre->setDocumentMode(true);
+    m_centre->addTab(m_plots, tr("Live"));
+    m_centre->addTab(m_landscape, tr("Landscape"));
+    m_centre->setTabToolTip(0, tr("Curves of the live run and of the runs checked in the list"));
+    m_centre->setTabToolTip(1, tr("Loss landscape and Hessian of the selected run's checkpoints"));
 
     auto* right = new QWidget;
     auto* rightLayout = new QVBoxLayout(right);
@@ -101,7 +117,7 @@ void MainWindow::buildLayout() {
 
     m_splitter = new QSplitter(Qt::Horizontal);
     m_splitter->addWidget(left);
-    m_splitter->addWidget(m_plots);
+    m_splitter->addWidget(m_centre);
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
@@ -140,6 +156,38 @@ void MainWindow::buildMenus() {
     run->addAction(m_actions->pauseResume());
     run->addAction(m_actions->step());
     run->addAction(m_actions->stop());
+
+    QMenu* analyse = menuBar()->addMenu(tr("&Analyse"));
+    const auto onLandscapeTab = [this] { showTab(QStringLiteral("landscape")); };
+    analyse->addAction(tr("Compute &landscape"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
+                       [this, onLandscapeTab] {
+                           onLandscapeTab();
+                           m_analysis->computeLandscape();
+                       })
+        ->setObjectName(QStringLiteral("landscapeAction"));
+    analyse->addAction(tr("Compute &Hessian spectrum"), QKeySequence(Qt::CTRL | Qt::Key_H), this,
+                       [this, onLandscapeTab] {
+                           onLandscapeTab();
+                           m_analysis->computeHessian();
+                       })
+        ->setObjectName(QStringLiteral("hessianAction"));
+    analyse->addAction(tr("&Cancel analysis"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X),
+                       m_analysis, &AnalysisCoordinator::cancel)
+        ->setObjectName(QStringLiteral("cancelAnalysisAction"));
+    analyse->addSeparator();
+    QList<QAction*> exports;
+    exports << analyse->addAction(tr("Export landscape as &CSV…"), this,
+                                  [this] { chooseLandscapeExport(QStringLiteral("csv")); });
+    exports << analyse->addAction(tr("Export landscape as &PNG…"), this,
+                                  [this] { chooseLandscapeExport(QStringLiteral("png")); });
+    exports << analyse->addAction(tr("Export landscape as P&DF…"), this,
+                                  [this] { chooseLandscapeExport(QStringLiteral("pdf")); });
+    m_landscape->setExportActions(exports);
+    analyse->addSeparator();
+    analyse->addAction(tr("Show &live plots"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
+                       [this] { showTab(QStringLiteral("live")); });
+    analyse->addAction(tr("Show l&andscape tab"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+                       onLandscapeTab);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Follow the run (reset zoom)"), QKeySequence(Qt::CTRL | Qt::Key_0), m_plots,
@@ -266,6 +314,7 @@ void MainWindow::pullLive() {
     if (snap.fineTuningSteps > 0) m_plots->setRunSteps(kLiveKey, snap.fineTuningSteps);
     if (!snap.points.empty()) m_plots->appendPoints(kLiveKey, snap.points);
     if (snap.phase == Phase::Downstream) m_liveStep = snap.step;
+    m_analysis->onLiveTick();
     ui::RunProgress progress;
     progress.phase = QString::fromLatin1(phaseName(snap.phase));
     progress.step = snap.step;
@@ -344,7 +393,54 @@ void MainWindow::syncDisplayedRuns() {
     for (qint64 key : m_plots->runKeys())
         colors.insert(key == kLiveKey ? liveId : key, m_plots->runColor(key));
     m_runList->setRunColors(colors);
+    syncAnalysisRun();
     Q_EMIT runsRefreshed();
+}
+
+// The Landscape tab works on the selected run (or the only checked one).
+void MainWindow::syncAnalysisRun() {
+    qint64 id = m_runList->currentRunId();
+    if (!id && m_runList->checkedRunIds().size() == 1) id = m_runList->checkedRunIds().first();
+    QString name, status;
+    if (id) {
+        RunInfo info;
+        QString error;
+        if (m_db->runInfo(id, info, &error)) {
+            name = QString::fromStdString(info.name);
+            status = QString::fromStdString(info.status);
+        }
+    }
+    m_analysis->setRun(id, name, status);
+}
+
+bool MainWindow::showTab(const QString& name) {
+    const QString n = name.toLower();
+    if (n == QLatin1String("live")) m_centre->setCurrentWidget(m_plots);
+    else if (n == QLatin1String("landscape")) m_centre->setCurrentWidget(m_landscape);
+    else return false;
+    return true;
+}
+
+QString MainWindow::currentTab() const {
+    return m_centre->currentWidget() == m_landscape ? QStringLiteral("landscape")
+                                                    : QStringLiteral("live");
+}
+
+void MainWindow::chooseLandscapeExport(const QString& suffix) {
+    if (!m_analysis->hasLandscape()) {
+        showError(tr("Export landscape"), tr("Compute or open a landscape first."));
+        return;
+    }
+    const QString filter = suffix == QLatin1String("csv")   ? tr("CSV files (*.csv)")
+                           : suffix == QLatin1String("pdf") ? tr("PDF files (*.pdf)")
+                                                            : tr("PNG images (*.png)");
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export landscape"),
+        QDir::home().filePath(QStringLiteral("forgetlab-landscape.") + suffix), filter);
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
+    if (suffix == QLatin1String("csv")) m_analysis->exportCsv(path);
+    else m_analysis->exportImage(path);
 }
 
 bool MainWindow::exportRunCsv(qint64 runId, const QString& csvPath) {
@@ -413,6 +509,8 @@ void MainWindow::showAbout() {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     // The controller's destructor stops the run and waits; the runner records it as stopped.
+    // An analysis job ends within one evaluation once cancelled.
+    m_analysis->cancel();
     if (m_controller->isRunning()) {
         m_liveTimer->stop();
         m_controller->stop();

@@ -1,8 +1,9 @@
 #pragma once
 // MainWindow: composes ForgetLab's window from the ui/ widgets and connects them to the
 // engine through RunController (training thread), LiveBuffer (metrics pulled by a timer)
-// and RunDatabase (stored runs). Left: what to run; centre: the live plots; right: runs
-// to overlay and live knobs; status bar: where the run is.
+// and RunDatabase (stored runs). Left: what to run; centre: tabs with the live plots and
+// the Landscape tab (flatness on demand, through AnalysisCoordinator); right: runs to
+// overlay and live knobs; status bar: where the run is.
 
 #include <QHash>
 #include <QMainWindow>
@@ -14,10 +15,12 @@
 class QAction;
 class QLabel;
 class QSplitter;
+class QTabWidget;
 class QTimer;
 
 namespace forgetlab::ui {
 class KnobPanel;
+class LandscapePanel;
 class LivePlots;
 class RunActions;
 class RunList;
@@ -27,6 +30,7 @@ class SetupPanel;
 
 namespace forgetlab::app {
 
+class AnalysisCoordinator;
 class RunController;
 class RunDatabase;
 
@@ -54,6 +58,11 @@ public:
     ui::RunList* runList() const { return m_runList; }
     ui::RunActions* runActions() const { return m_actions; }
     ui::KnobPanel* knobPanel() const { return m_knobs; }
+    ui::LandscapePanel* landscapePanel() const { return m_landscape; }
+    AnalysisCoordinator* analysis() const { return m_analysis; }
+    // Centre tabs by name: "live" or "landscape"; false for an unknown name.
+    bool showTab(const QString& name);
+    QString currentTab() const;
     // Fine-tuning step the live run last reported (-1 before fine-tuning started).
     int64_t liveStep() const { return m_liveStep; }
 
@@ -80,6 +89,8 @@ private:
 
     void chooseDatabase();
     void chooseCsvExport();
+    void chooseLandscapeExport(const QString& suffix);
+    void syncAnalysisRun();
     void choosePlotExport(const QString& suffix);
     void showAbout();
 
@@ -88,6 +99,9 @@ private:
     ui::SetupPanel* m_setup = nullptr;
     ui::RunActions* m_actions = nullptr;
     ui::LivePlots* m_plots = nullptr;
+    ui::LandscapePanel* m_landscape = nullptr;
+    AnalysisCoordinator* m_analysis = nullptr;
+    QTabWidget* m_centre = nullptr;
     ui::RunList* m_runList = nullptr;
     ui::KnobPanel* m_knobs = nullptr;
     ui::RunStatus* m_status = nullptr;

@@ -95,6 +95,10 @@ void RunController::stop() {
     m_control->requestStop();
 }
 
+void RunController::requestSnapshot() {
+    if (m_thread) m_control->requestSnapshot();
+}
+
 void RunController::setKnob(const QString& name, double value) {
     if (m_thread) m_control->setKnob(name.toStdString(), value);
 }

@@ -42,6 +42,9 @@ public:
     void stop();
     // name: "lr" or "rho"; applied before the next step and recorded as an event.
     void setKnob(const QString& name, double value);
+    // The runner writes a "snapshot-STEP" checkpoint of the live weights before its next
+    // step (also while paused); it arrives in liveBuffer().checkpoints().
+    void requestSnapshot();
 
     // The live buffer of the current (or last) run; the GUI pulls from it.
     LiveBuffer& liveBuffer() { return *m_live; }

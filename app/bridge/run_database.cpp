@@ -106,4 +106,30 @@ bool RunDatabase::exportCsv(qint64 id, const QString& csvPath, QString* error) {
                    [&] { exportRunCsv(*m_store, id, csvPath.toStdString()); });
 }
 
+bool RunDatabase::checkpoints(qint64 id, std::vector<CheckpointRow>& rows, QString* error) {
+    rows.clear();
+    if (!m_store) return true;
+    const bool ok = guarded(error, tr("Cannot read the checkpoints of run #%1.").arg(id),
+                            [&] { rows = m_store->checkpoints(id); });
+    if (ok) {
+        // Pre-trained first among rows of one step (step 0 is also where fine-tuning starts).
+        std::stable_sort(rows.begin(), rows.end(), [](const CheckpointRow& a, const CheckpointRow& b) {
+            if (a.step != b.step) return a.step < b.step;
+            return a.tag == "pretrained" && b.tag != "pretrained";
+        });
+    }
+    return ok;
+}
+
+bool RunDatabase::analyses(qint64 id, std::vector<AnalysisRow>& landscapes,
+                           std::vector<AnalysisRow>& hessians, QString* error) {
+    landscapes.clear();
+    hessians.clear();
+    if (!m_store) return true;
+    return guarded(error, tr("Cannot read the stored analyses of run #%1.").arg(id), [&] {
+        landscapes = m_store->landscapes(id);
+        hessians = m_store->hessians(id);
+    });
+}
+
 }  // namespace forgetlab::app

@@ -29,6 +29,10 @@ public:
     // Metrics sorted by key, then step (the order the plots want).
     bool metrics(qint64 id, std::vector<MetricPoint>& points, QString* error);
     bool exportCsv(qint64 id, const QString& csvPath, QString* error);
+    // The run's checkpoints in step order, and its stored analyses (newest first).
+    bool checkpoints(qint64 id, std::vector<CheckpointRow>& rows, QString* error);
+    bool analyses(qint64 id, std::vector<AnalysisRow>& landscapes,
+                  std::vector<AnalysisRow>& hessians, QString* error);
 
 private:
     std::unique_ptr<Store> m_store;

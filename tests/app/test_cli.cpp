@@ -130,6 +130,42 @@ private Q_SLOTS:
         QCOMPARE(cli({"frobnicate"}).code, 2);
     }
 
+    void seedsCompareAndStrategyFlags() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        const QString cfg = dir.filePath("small.json");
+        QFile f(cfg);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name":"small","model":{"hidden":[32]},
+                   "upstream":{"steps":40,"task":{"train_size":500,"test_size":200}},
+                   "downstream":{"steps":40,"task":{"classes":[5,6,7,8,9],"train_size":500,"test_size":200}},
+                   "eval":{"every":20,"hessian_every":0}})");
+        f.close();
+        const Result r = cli({"run", "--config", cfg, "--db", db, "--seeds", "2", "--replay", "0.25",
+                              "--ewc", "10", "--sam", "sam", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject j = lastJsonLine(r.out);
+        QCOMPARE(j["seeds"].toInt(), 2);
+        QCOMPARE(j["runs"].toArray().size(), 2);
+        const double f1 = j["runs"].toArray()[0].toObject()["forgetting"].toDouble();
+        const double f2 = j["runs"].toArray()[1].toObject()["forgetting"].toDouble();
+        QVERIFY(std::abs(j["mean"].toObject()["forgetting"].toDouble() - (f1 + f2) / 2) < 1e-12);
+        QVERIFY(std::abs(j["std"].toObject()["forgetting"].toDouble() - std::abs(f1 - f2) / std::sqrt(2.0)) < 1e-12);
+        // The strategy flags reached the stored config.
+        Store store(db.toStdString());
+        const std::string stored = store.run(1).config_json;
+        QVERIFY(stored.find("\"ratio\": 0.25") != std::string::npos);
+        QVERIFY(stored.find("\"sam\": \"sam\"") != std::string::npos);
+        const Result c = cli({"compare", "--runs", "1,2", "--db", db, "--json"});
+        QVERIFY2(c.code == 0, qPrintable(c.err));
+        const QJsonArray rows = lastJsonLine(c.out)["runs"].toArray();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[1].toObject()["seed"].toInt(), 2);
+        QCOMPARE(rows[0].toObject()["forgetting"].toDouble(), f1);
+        QCOMPARE(cli({"compare", "--runs", "1,x", "--db", db}).code, 2);
+        QCOMPARE(cli({"run", "--config", cfg, "--db", db, "--ewc", "-1"}).code, 2);
+    }
+
     void corruptDatabaseIsAClearError() {
         QTemporaryDir dir;
         const QString db = dir.filePath("bad.db");

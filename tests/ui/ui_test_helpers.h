@@ -5,11 +5,14 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QString>
 #include <QTest>
+#include <QToolButton>
 
 #include "app/bridge/main_window.h"
+#include "app/bridge/run_controller.h"
 
 namespace forgetlab::test {
 
@@ -54,6 +57,31 @@ inline void shrinkExperiment(app::MainWindow& window, int fineTuningSteps) {
     setSpin(w, QStringLiteral("eval.hessian_every"), 20);
     setSpin(w, QStringLiteral("eval.probe_size"), 64);
     setSpin(w, QStringLiteral("eval.hessian_max_iters"), 20);
+}
+
+// The button bound to a run action ("startButton", "stopButton", ...).
+inline QToolButton* runButton(app::MainWindow& window, const char* name) {
+    auto* b = window.findChild<QToolButton*>(QString::fromLatin1(name));
+    if (!b) qFatal("no button %s", name);
+    return b;
+}
+
+// Clicks Start and waits (up to timeoutMs) for the run to end; false if it failed.
+inline bool runExperimentToEnd(app::MainWindow& window, RunSummary* summary,
+                               int timeoutMs = 60'000) {
+    QSignalSpy finished(window.controller(), &app::RunController::finished);
+    QSignalSpy failed(window.controller(), &app::RunController::failed);
+    QTest::mouseClick(runButton(window, "startButton"), Qt::LeftButton);
+    if (!window.controller()->isRunning()) return false;
+    for (int waited = 0; finished.isEmpty() && failed.isEmpty() && waited < timeoutMs;
+         waited += 50) {
+        QTest::qWait(50);
+    }
+    if (!failed.isEmpty())
+        qWarning("run failed: %s", qPrintable(failed.first().first().toString()));
+    if (finished.isEmpty()) return false;
+    *summary = finished.first().first().value<RunSummary>();
+    return true;
 }
 
 }  // namespace forgetlab::test
