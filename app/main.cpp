@@ -2,11 +2,12 @@
 // the default preset ready to start.
 //
 //   forgetlab [--db PATH] [--preset NAME] [--start] [--tab live|landscape]
-//             [--landscape 1d|2d|interp [--grid N]]
+//             [--landscape 1d|2d|interp [--grid N]] [--hessian]
 //             [--screenshot FILE --screenshot-after SECONDS]
 //
 // --landscape computes a landscape of the selected run (with --start: of the run just
-// made, once it has finished); a screenshot is then taken when the landscape is shown.
+// made, once it has finished), --hessian then also its Hessian spectrum; a screenshot is
+// then taken when the last of them is shown.
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -60,8 +61,11 @@ int main(int argc, char** argv) {
     const QCommandLineOption gridOption(QStringLiteral("grid"),
                                         QStringLiteral("Points per axis for --landscape."),
                                         QStringLiteral("N"), QStringLiteral("21"));
+    const QCommandLineOption hessianOption(
+        QStringLiteral("hessian"),
+        QStringLiteral("With --landscape: then compute the Hessian spectrum too."));
     parser.addOptions({dbOption, presetOption, startOption, tabOption, landscapeOption, gridOption,
-                       shotOption, afterOption});
+                       hessianOption, shotOption, afterOption});
     parser.process(app);
 
     QString dbPath = parser.value(dbOption);
@@ -134,10 +138,18 @@ int main(int argc, char** argv) {
         };
         const int delayMs = static_cast<int>(seconds * 1000);
         if (landscape) {
-            // When the landscape is on screen (plus the delay for the last repaint).
+            // When the last job's result is on screen (plus the delay for the last repaint).
             auto* analysis = window.analysis();
-            QObject::connect(analysis, &forgetlab::app::AnalysisCoordinator::jobFinished, &window,
-                             [shoot, delayMs] { QTimer::singleShot(delayMs, shoot); });
+            const bool hessian = parser.isSet(hessianOption);
+            QObject::connect(
+                analysis, &forgetlab::app::AnalysisCoordinator::jobFinished, &window,
+                [shoot, delayMs, hessian, analysis](const forgetlab::app::AnalysisOutcome& o) {
+                    if (hessian && o.job.kind == forgetlab::app::AnalysisJob::Kind::Landscape) {
+                        QTimer::singleShot(0, analysis, [analysis] { analysis->computeHessian(); });
+                        return;
+                    }
+                    QTimer::singleShot(delayMs, shoot);
+                });
             QObject::connect(analysis, &forgetlab::app::AnalysisCoordinator::jobFailed, &window,
                              [](const QString& message) {
                                  std::fprintf(stderr, "forgetlab: landscape failed: %s\n",

@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# Regenerates docs/screenshot-main.png: the real app under Xvfb with the default preset
-# started, grabbed mid fine-tuning. A fresh database folder each time means the upstream
-# model is pre-trained first (nothing cached), so the delay lands at the same point of the
-# run on every invocation; on this 2-core machine 4 s is about 60 % into fine-tuning.
-# Slower machines need a larger --screenshot-after. Run from anywhere after building into
-# build-gui/.
+# Regenerates the screenshots in docs/ from the real app under Xvfb:
+#   docs/screenshot-main.png       the default preset started, grabbed mid fine-tuning. A
+#       fresh database folder each time means the upstream model is pre-trained first
+#       (nothing cached), so the delay lands at the same point of the run on every
+#       invocation; on this 2-core machine 4 s is about 60 % into fine-tuning. Slower
+#       machines need a larger --screenshot-after.
+#   docs/screenshot-landscape.png  the Landscape tab with a 21 x 21 2-D slice and the
+#       Hessian spectrum of the default preset's fine-tuned weights: the whole run, then
+#       the slice and the Hessian (under a minute on 2 cores when nothing else runs);
+#       grabbed once both are shown.
+# Run from anywhere after building into build-gui/. Pass "main" or "landscape" to make
+# only one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+which=${1:-all}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/x.db" --start --screenshot docs/screenshot-main.png --screenshot-after 4
+if [[ $which == all || $which == main ]]; then
+  xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/main.db" --start \
+    --screenshot docs/screenshot-main.png --screenshot-after 4
+fi
+if [[ $which == all || $which == landscape ]]; then
+  xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/landscape.db" \
+    --start --tab landscape --landscape 2d --grid 21 --hessian \
+    --screenshot docs/screenshot-landscape.png --screenshot-after 1
+fi

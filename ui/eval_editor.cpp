@@ -17,6 +17,10 @@ EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
     m_sharpnessRho = new NumberField;
     m_hessianMaxIters = makeIntSpin(0, 100'000);
     m_hessianTol = new NumberField;
+    m_hessianTopk = makeIntSpin(1, 5);
+    m_traceEvery = makeIntSpin(0, 1'000'000);
+    m_traceSamples = makeIntSpin(0, 10'000);
+    m_checkpointEvery = makeIntSpin(0, 1'000'000);
 
     addRow(form, tr("Evaluate every"), QStringLiteral("every"), m_every,
            tr("Steps between test loss/accuracy and sharpness measurements"));
@@ -30,6 +34,16 @@ EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
            m_hessianMaxIters, tr("Power-iteration limit per λ_max estimate"));
     addRow(form, tr("Hessian tolerance"), QStringLiteral("hessian_tol"), m_hessianTol,
            tr("Relative change at which power iteration stops"));
+    addRow(form, tr("Hessian top k"), QStringLiteral("hessian_topk"), m_hessianTopk,
+           tr("Eigenvalues tracked at each Hessian estimate: λ_max and the next ones (up to "
+              "5), by power iteration with deflation"));
+    addRow(form, tr("Trace every"), QStringLiteral("trace_every"), m_traceEvery,
+           tr("Steps between Hutchinson estimates of the Hessian trace; 0 = off"));
+    addRow(form, tr("Trace samples"), QStringLiteral("trace_samples"), m_traceSamples,
+           tr("Rademacher vectors per trace estimate (its standard error shrinks as 1/√n)"));
+    addRow(form, tr("Checkpoint every"), QStringLiteral("checkpoint_every"), m_checkpointEvery,
+           tr("Fine-tuning steps between stored weights (for the Landscape tab's timeline); "
+              "0 = only the pre-trained and the final weights"));
 }
 
 void EvalEditor::setEval(const EvalConfig& e) {
@@ -39,6 +53,10 @@ void EvalEditor::setEval(const EvalConfig& e) {
     m_sharpnessRho->setValue(e.sharpness_rho);
     m_hessianMaxIters->setValue(e.hessian_max_iters);
     m_hessianTol->setValue(e.hessian_tol);
+    m_hessianTopk->setValue(e.hessian_topk);
+    m_traceEvery->setValue(e.trace_every);
+    m_traceSamples->setValue(e.trace_samples);
+    m_checkpointEvery->setValue(e.checkpoint_every);
 }
 
 void EvalEditor::readEval(EvalConfig& e, std::vector<ConfigError>& errors) const {
@@ -48,6 +66,10 @@ void EvalEditor::readEval(EvalConfig& e, std::vector<ConfigError>& errors) const
     readNumber(m_sharpnessRho, QStringLiteral("sharpness_rho"), e.sharpness_rho, errors);
     e.hessian_max_iters = m_hessianMaxIters->value();
     readNumber(m_hessianTol, QStringLiteral("hessian_tol"), e.hessian_tol, errors);
+    e.hessian_topk = m_hessianTopk->value();
+    e.trace_every = m_traceEvery->value();
+    e.trace_samples = m_traceSamples->value();
+    e.checkpoint_every = m_checkpointEvery->value();
 }
 
 }  // namespace forgetlab::ui

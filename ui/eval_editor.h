@@ -1,6 +1,7 @@
 #pragma once
-// EvalEditor: edits the EvalConfig: how often test metrics, SAM sharpness and the Hessian's
-// top eigenvalue are measured during fine-tuning, and on how many probe examples.
+// EvalEditor: edits the EvalConfig: how often test metrics, SAM sharpness, the Hessian's
+// top eigenvalues and its trace are measured during fine-tuning, on how many probe
+// examples, and how often the fine-tuning weights are checkpointed for later analysis.
 
 #include "ui/config_editor.h"
 
@@ -23,6 +24,10 @@ private:
     NumberField* m_sharpnessRho;
     QSpinBox* m_hessianMaxIters;
     NumberField* m_hessianTol;
+    QSpinBox* m_hessianTopk;
+    QSpinBox* m_traceEvery;
+    QSpinBox* m_traceSamples;
+    QSpinBox* m_checkpointEvery;
 };
 
 }  // namespace forgetlab::ui

@@ -21,12 +21,22 @@ struct LivePlots::RunGraphs {
     QCPGraph* downAcc = nullptr;
     QCPGraph* sharpness = nullptr;
     QCPGraph* hessian = nullptr;  // on the sharpness plot's right axis
+    // Further eigenvalues λ2..λ5 (eval.hessian_topk > 1), also on the right axis, and the
+    // Hutchinson trace on its own axis (further right) with ± standard-error bars: made
+    // when the run first reports them, so runs without them keep a plain plot.
+    QCPGraph* hessianK[4] = {};
+    QCPGraph* trace = nullptr;
+    QCPErrorBars* traceErrors = nullptr;
     double upBefore = std::numeric_limits<double>::quiet_NaN();
     int64_t maxStep = 0;
     int64_t totalSteps = 0;
 
     QList<QCPGraph*> all() const {
-        return {trainLoss, testLoss, upAcc, upAccBefore, downAcc, sharpness, hessian};
+        QList<QCPGraph*> graphs = {trainLoss, testLoss,  upAcc,  upAccBefore,
+                                   downAcc,   sharpness, hessian};
+        for (QCPGraph* g : {hessianK[0], hessianK[1], hessianK[2], hessianK[3], trace})
+            if (g) graphs << g;
+        return graphs;
     }
 };
 
@@ -107,8 +117,13 @@ LivePlots::LivePlots(QWidget* parent) : QWidget(parent) {
     sharp->yAxis2->setVisible(true);
     sharp->yAxis2->setTickLabels(true);
     sharp->yAxis2->setLabel(tr("Hessian λ_max"));
-    sharp->axisRect()->setRangeZoomAxes({sharp->xAxis, sharp->yAxis, sharp->yAxis2});
-    sharp->axisRect()->setRangeDragAxes({sharp->xAxis, sharp->yAxis, sharp->yAxis2});
+    m_traceAxis = sharp->axisRect()->addAxis(QCPAxis::atRight);
+    m_traceAxis->setLabel(tr("Hessian trace"));
+    m_traceAxis->setTickLabelColor(QColor(0x40, 0x40, 0x40));
+    m_traceAxis->grid()->setVisible(false);
+    m_traceAxis->setVisible(false);  // until a run reports a trace
+    sharp->axisRect()->setRangeZoomAxes({sharp->xAxis, sharp->yAxis, sharp->yAxis2, m_traceAxis});
+    sharp->axisRect()->setRangeDragAxes({sharp->xAxis, sharp->yAxis, sharp->yAxis2, m_traceAxis});
     linkXAxes();
     // Losses span orders of magnitude (a fresh head on new classes starts near 10 nats).
     setLogLossAxis(true);
@@ -162,14 +177,18 @@ void LivePlots::addRun(qint64 key, const QString& name) {
 void LivePlots::removeRun(qint64 key) {
     auto it = m_runs.find(key);
     if (it == m_runs.end()) return;
+    if (it->second->traceErrors) m_plots[kSharpnessPlot]->removePlottable(it->second->traceErrors);
     for (QCPGraph* g : it->second->all()) g->parentPlot()->removeGraph(g);
     m_runs.erase(it);
+    updateTraceAxis();
     restyle();
     if (m_follow) applyAutoRange();
     replotAll();
 }
 
 void LivePlots::clearRuns() {
+    for (const auto& [key, run] : m_runs)
+        if (run->traceErrors) m_plots[kSharpnessPlot]->removePlottable(run->traceErrors);
     for (QCustomPlot* plot : m_plots) plot->clearGraphs();
     m_runs.clear();
     replotAll();
@@ -210,6 +229,21 @@ void LivePlots::restyle() {
                 QCPScatterStyle::ssSquare);
         setLook(run->sharpness, sharpC, 2.0, Qt::SolidLine, QCPScatterStyle::ssCircle);
         setLook(run->hessian, hessC, 1.5, Qt::DashLine, QCPScatterStyle::ssDiamond);
+        for (int k = 0; k < 4; ++k) {
+            if (!run->hessianK[k]) continue;
+            setLook(run->hessianK[k], withAlpha(hessC, 200 - 35 * k), 1.1, Qt::DotLine,
+                    QCPScatterStyle::ssDiamond);
+            run->hessianK[k]->setName(
+                prefix + (single ? tr("λ%1 (right axis)").arg(k + 2) : tr("λ%1").arg(k + 2)));
+        }
+        if (run->trace) {
+            const QColor traceC = single ? QColor(0x17, 0x8f, 0x9f) : c;
+            setLook(run->trace, traceC, 1.6, Qt::SolidLine, QCPScatterStyle::ssSquare);
+            run->trace->setName(
+                prefix + (single ? tr("Hessian trace ± s.e. (far right)") : tr("trace ± s.e.")));
+            run->traceErrors->setPen(QPen(withAlpha(traceC, 190), 1.1));
+            run->traceErrors->setWhiskerWidth(5);
+        }
         // Several runs: one legend row per run with short metric names, so nothing is clipped.
         run->trainLoss->setName(prefix + tr("train loss"));
         run->testLoss->setName(prefix + tr("test loss"));
@@ -248,10 +282,63 @@ void LivePlots::appendPoints(qint64 key, const std::vector<MetricPoint>& points)
     for (Series& s : series) {
         if (!s.steps.isEmpty()) s.graph->addData(s.steps, s.values, /*alreadySorted=*/true);
     }
+    appendHessianExtras(run, points);
     updateReference(run);
     restyle();  // markers go once a series is dense
     if (m_follow) applyAutoRange();
     replotAll();
+}
+
+// λ2..λ5 and the trace with its standard error (present when the run tracks them).
+void LivePlots::appendHessianExtras(RunGraphs& run, const std::vector<MetricPoint>& points) {
+    const std::string prefix = keys::kHessianPrefix;
+    QVector<double> ks[4], kv[4], ts, tv, te;
+    std::map<int64_t, double> errors;
+    for (const MetricPoint& p : points)
+        if (p.key == keys::kHessianTraceStderr) errors[p.step] = p.value;
+    for (const MetricPoint& p : points) {
+        if (p.key == keys::kHessianTrace) {
+            ts << double(p.step);
+            tv << p.value;
+            const auto e = errors.find(p.step);
+            te << (e == errors.end() ? 0.0 : e->second);
+            run.maxStep = std::max(run.maxStep, p.step);
+        } else if (p.key.size() == prefix.size() + 1 &&
+                   p.key.compare(0, prefix.size(), prefix) == 0) {
+            const int k = p.key.back() - '2';
+            if (k < 0 || k > 3) continue;
+            ks[k] << double(p.step);
+            kv[k] << p.value;
+        }
+    }
+    QCustomPlot* sharp = m_plots[kSharpnessPlot];
+    for (int k = 0; k < 4; ++k) {
+        if (ks[k].isEmpty()) continue;
+        if (!run.hessianK[k]) run.hessianK[k] = sharp->addGraph(sharp->xAxis, sharp->yAxis2);
+        run.hessianK[k]->addData(ks[k], kv[k], true);
+    }
+    if (!ts.isEmpty()) {
+        if (!run.trace) {
+            run.trace = sharp->addGraph(sharp->xAxis, m_traceAxis);
+            run.traceErrors = new QCPErrorBars(sharp->xAxis, m_traceAxis);
+            run.traceErrors->setDataPlottable(run.trace);
+            run.traceErrors->removeFromLegend();
+        }
+        // Error bars pair with the trace graph's points by index.
+        run.trace->addData(ts, tv, true);
+        run.traceErrors->addData(te);
+        updateTraceAxis();
+    }
+}
+
+void LivePlots::updateTraceAxis() {
+    bool any = false;
+    for (const auto& [key, run] : m_runs) any |= run->trace && run->trace->dataCount() > 0;
+    if (any == m_traceAxis->visible()) return;
+    m_traceAxis->setVisible(any);
+    // All three plots keep the same side margins so their step axes stay aligned.
+    for (QCustomPlot* plot : m_plots)
+        plot->axisRect()->setMargins(QMargins(76, 0, any ? 150 : 70, 0));
 }
 
 void LivePlots::setRunSteps(qint64 key, int64_t totalSteps) {
@@ -280,18 +367,26 @@ int LivePlots::pointCount(qint64 key, const QString& metricKey) const {
                   : k == keys::kDownTestAcc  ? r.downAcc
                   : k == keys::kSharpness    ? r.sharpness
                   : k == keys::kHessianLmax  ? r.hessian
+                  : k == keys::kHessianTrace ? r.trace
                                              : nullptr;
+    if (!g && k.size() == 10 && k.rfind(keys::kHessianPrefix, 0) == 0) {
+        const int i = k.back() - '2';
+        if (i >= 0 && i < 4) g = r.hessianK[i];
+    }
     return g ? g->dataCount() : 0;
 }
 
 void LivePlots::applyAutoRange() {
     int64_t end = 0;
-    QList<QCPGraph*> loss, sharp, hess;
+    QList<QCPGraph*> loss, sharp, hess, trace;
     for (const auto& [key, run] : m_runs) {
         end = std::max({end, run->maxStep, run->totalSteps});
         loss << run->trainLoss << run->testLoss;
         sharp << run->sharpness;
         hess << run->hessian;
+        for (QCPGraph* g : run->hessianK)
+            if (g) hess << g;
+        if (run->trace) trace << run->trace;
     }
     const double xEnd = end > 0 ? static_cast<double>(end) : 100.0;
     // Setting one x axis is enough: the others follow through the link.
@@ -309,6 +404,8 @@ void LivePlots::applyAutoRange() {
     if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis, r);
     r = valueRange(hess, &found);
     if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis2, r);
+    r = valueRange(trace, &found);
+    if (found) fitNonNegative(m_traceAxis, r);
 }
 
 void LivePlots::setFollow(bool follow) {

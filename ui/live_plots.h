@@ -3,7 +3,9 @@
 // upstream task's accuracy is the forgetting signal, drawn against its level before
 // fine-tuning) and sharpness — sharing one fine-tuning-step axis. It holds one set of
 // graphs per displayed run, keyed by run id, so a live run and stored runs can be
-// overlaid. Data is kept in full; callers append batches in step order.
+// overlaid. The sharpness plot also shows λ2..λ5 and the Hessian trace (± standard error)
+// when a run tracks them (eval.hessian_topk, eval.trace_every). Data is kept in full; callers
+// append batches in step order.
 
 #include <QList>
 #include <QString>
@@ -16,6 +18,7 @@
 #include "engine/run_types.h"
 
 class QCustomPlot;
+class QCPAxis;
 class QCPGraph;
 
 namespace forgetlab::ui {
@@ -60,12 +63,15 @@ private:
     struct RunGraphs;
     void restyle();
     void updateReference(RunGraphs& run);
+    void appendHessianExtras(RunGraphs& run, const std::vector<MetricPoint>& points);
+    void updateTraceAxis();
     void replotAll();
     void applyAutoRange();
     void linkXAxes();
     void setFollow(bool follow);
 
     QCustomPlot* m_plots[kPlotCount] = {};
+    QCPAxis* m_traceAxis = nullptr;  // sharpness plot, outer right: Hessian trace
     std::map<qint64, std::unique_ptr<RunGraphs>> m_runs;
     bool m_follow = true;
     bool m_logLoss = false;

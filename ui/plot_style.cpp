@@ -76,4 +76,19 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
     plot->legend->setFont(legendFont);
 }
 
+QCPColorGradient lossGradient() {
+    // Eight stops sampled from matplotlib's viridis.
+    static const QColor stops[] = {QColor(0x44, 0x01, 0x54), QColor(0x46, 0x33, 0x7e),
+                                   QColor(0x36, 0x5c, 0x8d), QColor(0x27, 0x7f, 0x8e),
+                                   QColor(0x1f, 0xa1, 0x87), QColor(0x4a, 0xc1, 0x6d),
+                                   QColor(0xa0, 0xda, 0x39), QColor(0xfd, 0xe7, 0x25)};
+    QCPColorGradient g;
+    g.clearColorStops();
+    constexpr int n = sizeof(stops) / sizeof(stops[0]);
+    for (int i = 0; i < n; ++i) g.setColorStopAt(double(i) / (n - 1), stops[i]);
+    g.setColorInterpolation(QCPColorGradient::ciRGB);
+    g.setLevelCount(256);
+    return g;
+}
+
 }  // namespace forgetlab::ui

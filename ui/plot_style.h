@@ -7,6 +7,7 @@
 #include <QString>
 
 class QCustomPlot;
+class QCPColorGradient;
 
 namespace forgetlab::ui {
 
@@ -16,5 +17,9 @@ QColor runColor(int index);
 // Title on top, a legend strip under it, labelled axes, drag/zoom enabled.
 void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
                const QString& yLabel);
+
+// Perceptually uniform dark-blue -> yellow gradient (viridis) for loss heatmaps: low
+// loss dark, high loss bright, readable in greyscale print too.
+QCPColorGradient lossGradient();
 
 }  // namespace forgetlab::ui

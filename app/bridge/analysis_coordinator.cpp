@@ -35,9 +35,17 @@ QString kindName(const std::string& kind) {
 QString settingsText(const LandscapeRequest& q) {
     const QString range = QString::number(q.range, 'g', 3);
     if (q.kind == "2d")
-        return QObject::tr("%1×%1, ±%2, %3 ex., seed %4").arg(q.grid).arg(range).arg(q.subset).arg(q.seed);
+        return QObject::tr("%1×%1, ±%2, %3 ex., seed %4")
+            .arg(q.grid)
+            .arg(range)
+            .arg(q.subset)
+            .arg(q.seed);
     if (q.kind == "1d")
-        return QObject::tr("%1 pts, ±%2, %3 ex., seed %4").arg(q.grid).arg(range).arg(q.subset).arg(q.seed);
+        return QObject::tr("%1 pts, ±%2, %3 ex., seed %4")
+            .arg(q.grid)
+            .arg(range)
+            .arg(q.subset)
+            .arg(q.seed);
     return QObject::tr("%1 pts, α −0.5…1.5, %2 ex.").arg(q.grid).arg(q.subset);
 }
 
@@ -118,8 +126,9 @@ void AnalysisCoordinator::setRun(qint64 runId, const QString& name, const QStrin
     if (!runId) {
         m_panel->setRunTitle(tr("<i>Select a run in the run list.</i>"));
     } else {
-        m_panel->setRunTitle(
-            tr("<b>Run #%1 %2</b> <span style='color:#757575'>(%3)</span>").arg(runId).arg(name.toHtmlEscaped(), status));
+        m_panel->setRunTitle(tr("<b>Run #%1 %2</b> <span style='color:#757575'>(%3)</span>")
+                                 .arg(runId)
+                                 .arg(name.toHtmlEscaped(), status));
     }
     if (changed) {
         m_shown.reset();
@@ -166,8 +175,13 @@ void AnalysisCoordinator::refreshAnalyses() {
     }
     QVector<ui::StoredAnalysis> rows;
     for (const AnalysisRow& a : m_landscapeRows) {
-        ui::StoredAnalysis s{QStringLiteral("landscapes"), a.id, QString::fromStdString(a.kind),
-                             a.step, QString(), QString::fromStdString(a.created), false};
+        ui::StoredAnalysis s{QStringLiteral("landscapes"),
+                             a.id,
+                             QString::fromStdString(a.kind),
+                             a.step,
+                             QString(),
+                             QString::fromStdString(a.created),
+                             false};
         try {
             const LandscapeResult r = landscapeFromJson(a.result_json);
             s.settings = settingsText(r.request);
@@ -178,8 +192,9 @@ void AnalysisCoordinator::refreshAnalyses() {
         rows << s;
     }
     for (const AnalysisRow& a : m_hessianRows) {
-        ui::StoredAnalysis s{QStringLiteral("hessians"), a.id, QStringLiteral("hessian"), a.step,
-                             QString(), QString::fromStdString(a.created), false};
+        ui::StoredAnalysis s{
+            QStringLiteral("hessians"),        a.id, QStringLiteral("hessian"), a.step, QString(),
+            QString::fromStdString(a.created), false};
         try {
             const HessianResult r = hessianFromJson(a.result_json);
             s.settings = hessianSettings(r.request);
@@ -190,9 +205,10 @@ void AnalysisCoordinator::refreshAnalyses() {
         rows << s;
     }
     // Newest first across both tables.
-    std::stable_sort(rows.begin(), rows.end(), [](const ui::StoredAnalysis& a, const ui::StoredAnalysis& b) {
-        return a.created > b.created;
-    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const ui::StoredAnalysis& a, const ui::StoredAnalysis& b) {
+                         return a.created > b.created;
+                     });
     m_panel->analyses()->setAnalyses(rows);
 }
 
@@ -265,8 +281,7 @@ bool AnalysisCoordinator::computeHessian() {
 
 bool AnalysisCoordinator::startJob(AnalysisJob job) {
     if (isBusy()) {
-        Q_EMIT errorReported(
-            tr("An analysis is already running; wait for it or cancel it first."));
+        Q_EMIT errorReported(tr("An analysis is already running; wait for it or cancel it first."));
         return false;
     }
     if (!m_runId) {
@@ -286,8 +301,9 @@ bool AnalysisCoordinator::startJob(AnalysisJob job) {
     }
     // Live run: its weights change every step, so analyse a snapshot of them.
     if (m_run->liveBuffer().phase() != Phase::Downstream) {
-        Q_EMIT errorReported(tr("The live run is still pre-training; analyse it once "
-                                "fine-tuning has started (or pick its pre-trained checkpoint)."));
+        Q_EMIT errorReported(
+            tr("The live run is still pre-training; analyse it once "
+               "fine-tuning has started (or pick its pre-trained checkpoint)."));
         return false;
     }
     m_pendingJob = job;
@@ -362,9 +378,8 @@ bool AnalysisCoordinator::launch(const AnalysisJob& job) {
                                   .arg(where)
                                   .arg(landscapeEvaluations(job.landscape)));
     } else {
-        m_panel->job()->start(tr("Computing the Hessian spectrum of run #%1 at %2…")
-                                  .arg(job.runId)
-                                  .arg(where));
+        m_panel->job()->start(
+            tr("Computing the Hessian spectrum of run #%1 at %2…").arg(job.runId).arg(where));
     }
     return true;
 }
@@ -399,7 +414,8 @@ void AnalysisCoordinator::onFinished(const AnalysisOutcome& o) {
         m_shown = o.landscape;
         m_shownStep = o.step;
         // Only for the run on screen (the user may have picked another run meanwhile).
-        if (o.job.runId == m_runId) m_panel->showLandscape(o.landscape, caption(o.landscape, o.step));
+        if (o.job.runId == m_runId)
+            m_panel->showLandscape(o.landscape, caption(o.landscape, o.step));
         m_panel->job()->finish(ui::JobProgress::State::Done,
                                tr("%1 of run #%2 at step %3: %4 passes in %5, stored.")
                                    .arg(kindName(o.landscape.request.kind))
@@ -481,7 +497,8 @@ bool AnalysisCoordinator::exportCsv(const QString& path) {
     const std::string csv = landscapeToCsv(*m_shown);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
         file.write(csv.data(), qint64(csv.size())) != qint64(csv.size())) {
-        Q_EMIT errorReported(tr("Cannot write %1 (check the folder exists and is writable).").arg(path));
+        Q_EMIT errorReported(
+            tr("Cannot write %1 (check the folder exists and is writable).").arg(path));
         return false;
     }
     Q_EMIT statusMessage(tr("Landscape exported to %1").arg(path));
@@ -497,10 +514,12 @@ bool AnalysisCoordinator::exportImage(const QString& path) {
     // A tab that was never shown has no useful size: fall back to a readable one.
     const int w = plot->width() >= 400 ? plot->width() : 1200;
     const int h = plot->height() >= 250 ? plot->height() : 560;
-    const bool pdf = QFileInfo(path).suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0;
+    const bool pdf =
+        QFileInfo(path).suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0;
     const bool ok = pdf ? plot->savePdf(path, w, h) : plot->savePng(path, w, h, 2.0);
     if (!ok) {
-        Q_EMIT errorReported(tr("Cannot write %1 (check the folder exists and is writable).").arg(path));
+        Q_EMIT errorReported(
+            tr("Cannot write %1 (check the folder exists and is writable).").arg(path));
         return false;
     }
     Q_EMIT statusMessage(tr("Landscape exported to %1").arg(path));
@@ -512,7 +531,8 @@ bool AnalysisCoordinator::exportImage(const QString& path) {
 QString AnalysisCoordinator::tagAt(qint64 step) const {
     QString tag;
     for (const CheckpointRow& c : m_checkpoints)
-        if (c.step == step && (tag.isEmpty() || c.tag == "final")) tag = QString::fromStdString(c.tag);
+        if (c.step == step && (tag.isEmpty() || c.tag == "final"))
+            tag = QString::fromStdString(c.tag);
     return tag.isEmpty() ? tr("checkpoint") : ui::CheckpointTimeline::describeTag(tag);
 }
 

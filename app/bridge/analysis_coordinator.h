@@ -109,8 +109,8 @@ private:
     bool m_waiting = false;
     size_t m_snapshotBase = 0;
     QElapsedTimer m_waitClock;
-    bool m_liveJob = false;       // the running job belongs to a live-run analysis
-    bool m_resumeAfter = false;   // we paused the run and should resume it
+    bool m_liveJob = false;      // the running job belongs to a live-run analysis
+    bool m_resumeAfter = false;  // we paused the run and should resume it
     bool m_ownPauseChange = false;
 
     std::optional<LandscapeResult> m_shown;

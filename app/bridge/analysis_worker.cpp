@@ -47,23 +47,23 @@ AnalysisOutcome AnalysisWorker::compute() {
     };
 
     switch (m_job.kind) {
-    case AnalysisJob::Kind::Timing:
-        out.secondsPerPass = timeOneEvaluation(source, m_job.timingSubset);
-        break;
-    case AnalysisJob::Kind::Landscape:
-        out.landscape = computeLandscape(source, m_job.landscape, progressFn, m_cancel.get());
-        out.cancelled = out.landscape.cancelled;
-        if (m_job.store && !out.cancelled) {
-            out.storedId = store.saveLandscape(m_job.runId, out.step, m_job.landscape.kind,
-                                               landscapeToJson(out.landscape));
-        }
-        break;
-    case AnalysisJob::Kind::Hessian:
-        out.hessian = computeHessian(source, m_job.hessian, progressFn, m_cancel.get());
-        out.cancelled = out.hessian.cancelled;
-        if (m_job.store && !out.cancelled)
-            out.storedId = store.saveHessian(m_job.runId, out.step, hessianToJson(out.hessian));
-        break;
+        case AnalysisJob::Kind::Timing:
+            out.secondsPerPass = timeOneEvaluation(source, m_job.timingSubset);
+            break;
+        case AnalysisJob::Kind::Landscape:
+            out.landscape = computeLandscape(source, m_job.landscape, progressFn, m_cancel.get());
+            out.cancelled = out.landscape.cancelled;
+            if (m_job.store && !out.cancelled) {
+                out.storedId = store.saveLandscape(m_job.runId, out.step, m_job.landscape.kind,
+                                                   landscapeToJson(out.landscape));
+            }
+            break;
+        case AnalysisJob::Kind::Hessian:
+            out.hessian = computeHessian(source, m_job.hessian, progressFn, m_cancel.get());
+            out.cancelled = out.hessian.cancelled;
+            if (m_job.store && !out.cancelled)
+                out.storedId = store.saveHessian(m_job.runId, out.step, hessianToJson(out.hessian));
+            break;
     }
     return out;
 }

@@ -70,7 +70,8 @@ bool computeAndWait(MainWindow& window, const char* buttonName, AnalysisOutcome*
     for (int waited = 0; finished.isEmpty() && failed.isEmpty() && waited < kJobTimeoutMs;
          waited += 20)
         QTest::qWait(20);
-    if (!failed.isEmpty()) qWarning("job failed: %s", qPrintable(failed.first().first().toString()));
+    if (!failed.isEmpty())
+        qWarning("job failed: %s", qPrintable(failed.first().first().toString()));
     if (finished.isEmpty()) return false;
     *outcome = finished.first().first().value<AnalysisOutcome>();
     return true;
@@ -156,7 +157,9 @@ void TestLandscapeTab::twoDimensionalSlice() {
         QVERIFY2(showsNumber(maps->flatnessText(side)), qPrintable(maps->flatnessText(side)));
         QVERIFY(!maps->colorScale(side)->label().isEmpty());
     }
-    QVERIFY(window.findChild<QLabel*>(QStringLiteral("upFlatness"))->text().contains(QStringLiteral("|∇L|")));
+    QVERIFY(window.findChild<QLabel*>(QStringLiteral("upFlatness"))
+                ->text()
+                .contains(QStringLiteral("|∇L|")));
     QCOMPARE(panel->job()->state(), JobProgress::State::Done);
 
     // Options redraw the same data.
