@@ -25,7 +25,7 @@ std::vector<torch::Tensor> SamOptimizer::perturbation() {
     // Scale per tensor: T for ASAM (weights only), 1 otherwise.
     std::vector<torch::Tensor> scaled;  // T g
     std::vector<torch::Tensor> tsq;     // T^2 g
-    double sq = 0.0;
+    std::vector<torch::Tensor> sqNorms;
     for (const auto& p : params) {
         if (!p.grad().defined()) {
             scaled.emplace_back();
@@ -41,8 +41,10 @@ std::vector<torch::Tensor> SamOptimizer::perturbation() {
             scaled.push_back(g);
             tsq.push_back(g);
         }
-        sq += scaled.back().pow(2).sum().item<double>();
+        sqNorms.push_back(scaled.back().pow(2).sum().to(torch::kFloat64));
     }
+    // One reduction and one read-back for the global norm, not one per tensor.
+    const double sq = sqNorms.empty() ? 0.0 : torch::stack(sqNorms).sum().item<double>();
     const double scale = opt.rho() / (std::sqrt(sq) + 1e-12);
     std::vector<torch::Tensor> e;
     for (const auto& t : tsq) e.push_back(t.defined() ? t * scale : torch::Tensor());
