@@ -4,10 +4,16 @@
 //   forgetlab [--db PATH] [--preset NAME] [--start] [--tab live|landscape]
 //             [--landscape 1d|2d|interp [--grid N]] [--hessian]
 //             [--screenshot FILE --screenshot-after SECONDS]
+//             [--run-presets A,B,... [--seeds N [--seeds-preset NAME]]]
 //
 // --landscape computes a landscape of the selected run (with --start: of the run just
 // made, once it has finished), --hessian then also its Hessian spectrum; a screenshot is
 // then taken when the last of them is shown.
+// --run-presets runs the listed presets one after another, then (--seeds) the
+// --seeds-preset (default: --preset) once per seed (its band in the Compare tab), checks
+// the preset runs in the run list and selects the last one; a screenshot is then taken
+// once they have all ended.
+// --tab also takes sequence, compare and wiseft.
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -19,6 +25,7 @@
 #include "app/bridge/analysis_coordinator.h"
 #include "app/bridge/main_window.h"
 #include "app/bridge/run_controller.h"
+#include "app/bridge/scripted_runs.h"
 #include "ui/landscape_form.h"
 #include "ui/landscape_panel.h"
 #include "engine/presets.h"
@@ -64,6 +71,19 @@ int main(int argc, char** argv) {
     const QCommandLineOption hessianOption(
         QStringLiteral("hessian"),
         QStringLiteral("With --landscape: then compute the Hessian spectrum too."));
+    const QCommandLineOption runPresetsOption(
+        QStringLiteral("run-presets"),
+        QStringLiteral("Run these presets (comma-separated) one after another, then check them "
+                       "all in the run list."),
+        QStringLiteral("LIST"));
+    const QCommandLineOption seedsOption(
+        QStringLiteral("seeds"),
+        QStringLiteral("With --run-presets: then run --seeds-preset over N seeds (Compare tab)."),
+        QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption seedsPresetOption(
+        QStringLiteral("seeds-preset"), QStringLiteral("Preset for --seeds (default: --preset)."),
+        QStringLiteral("NAME"));
+    parser.addOptions({runPresetsOption, seedsOption, seedsPresetOption});
     parser.addOptions({dbOption, presetOption, startOption, tabOption, landscapeOption, gridOption,
                        hessianOption, shotOption, afterOption});
     parser.process(app);
@@ -87,11 +107,30 @@ int main(int argc, char** argv) {
                      qPrintable(parser.value(presetOption)));
     }
     if (!window.showTab(parser.value(tabOption))) {
-        std::fprintf(stderr, "forgetlab: unknown tab '%s' (live or landscape)\n",
+        std::fprintf(stderr,
+                     "forgetlab: unknown tab '%s' (live, landscape, sequence, compare, wiseft)\n",
                      qPrintable(parser.value(tabOption)));
         return 2;
     }
     if (parser.isSet(startOption)) QTimer::singleShot(0, &window, [&window] { window.startRun(); });
+
+    forgetlab::app::ScriptedRuns* scripted = nullptr;
+    if (parser.isSet(runPresetsOption) || parser.value(seedsOption).toInt() >= 2) {
+        const QString seedsPreset = parser.isSet(seedsPresetOption)
+                                        ? parser.value(seedsPresetOption)
+                                        : parser.value(presetOption);
+        scripted = new forgetlab::app::ScriptedRuns(
+            &window, parser.value(runPresetsOption).split(QLatin1Char(','), Qt::SkipEmptyParts),
+            seedsPreset, parser.value(seedsOption).toInt());
+        const QString tab = parser.value(tabOption);
+        QObject::connect(scripted, &forgetlab::app::ScriptedRuns::finished, &window,
+                         [&window, tab](bool ok) {
+                             if (!ok)
+                                 std::fprintf(stderr, "forgetlab: scripted runs ended early\n");
+                             window.showTab(tab);
+                         });
+        scripted->start();
+    }
 
     const bool landscape = parser.isSet(landscapeOption);
     if (landscape) {
@@ -156,6 +195,10 @@ int main(int argc, char** argv) {
                                               qPrintable(message));
                                  QApplication::exit(1);
                              });
+        } else if (scripted) {
+            // Once every scripted run has ended and is shown.
+            QObject::connect(scripted, &forgetlab::app::ScriptedRuns::finished, &window,
+                             [shoot, delayMs] { QTimer::singleShot(delayMs, shoot); });
         } else {
             QTimer::singleShot(delayMs, &window, shoot);
         }

@@ -9,8 +9,14 @@
 #       Hessian spectrum of the default preset's fine-tuned weights: the whole run, then
 #       the slice and the Hessian (under a minute on 2 cores when nothing else runs);
 #       grabbed once both are shown.
-# Run from anywhere after building into build-gui/. Pass "main" or "landscape" to make
-# only one of them.
+#   docs/screenshot-compare.png    the Compare tab: the SGD, SAM and replay presets run one
+#       after another and overlaid (upstream and downstream accuracy, bars of final
+#       forgetting and downstream accuracy), then SGD over 3 seeds as a mean ± std band
+#       (six whole runs, under a minute on 2 cores); grabbed once all have ended.
+#   docs/screenshot-sequence.png   the Sequence tab after the five-tasks preset: the 5 x 5
+#       accuracy matrix, per-task accuracy curves, average accuracy, forgetting, BWT, FWT.
+# Run from anywhere after building into build-gui/. Pass "main", "landscape", "compare"
+# or "sequence" to make only one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -24,4 +30,15 @@ if [[ $which == all || $which == landscape ]]; then
   xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/landscape.db" \
     --start --tab landscape --landscape 2d --grid 21 --hessian \
     --screenshot docs/screenshot-landscape.png --screenshot-after 1
+fi
+if [[ $which == all || $which == compare ]]; then
+  xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/compare.db" \
+    --preset split-fmnist-sgd \
+    --run-presets split-fmnist-sgd,split-fmnist-sam,split-fmnist-replay --seeds 3 \
+    --tab compare --screenshot docs/screenshot-compare.png --screenshot-after 1
+fi
+if [[ $which == all || $which == sequence ]]; then
+  xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/sequence.db" \
+    --preset five-tasks --run-presets five-tasks --tab sequence \
+    --screenshot docs/screenshot-sequence.png --screenshot-after 1
 fi

@@ -15,6 +15,8 @@
 #include "ui/general_editor.h"
 #include "ui/model_editor.h"
 #include "ui/phase_editor.h"
+#include "ui/sequence_editor.h"
+#include "ui/strategy_editor.h"
 
 namespace forgetlab::ui {
 
@@ -29,7 +31,15 @@ QScrollArea* scrolled(QWidget* page) {
     return area;
 }
 
-enum Tab { kGeneralTab, kModelTab, kUpstreamTab, kDownstreamTab, kEvalTab };
+enum Tab {
+    kGeneralTab,
+    kModelTab,
+    kUpstreamTab,
+    kDownstreamTab,
+    kStrategiesTab,
+    kSequenceTab,
+    kEvalTab
+};
 
 }  // namespace
 
@@ -65,6 +75,8 @@ SetupPanel::SetupPanel(QWidget* parent)
     m_downstream = new PhaseEditor(QStringLiteral("downstream"),
                                    tr("Fine-tuning steps on the downstream task"), *m_fieldErrors);
     m_eval = new EvalEditor(*m_fieldErrors);
+    m_strategies = new StrategyEditor(*m_fieldErrors);
+    m_sequence = new SequenceEditor(*m_fieldErrors);
 
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("setupTabs"));
@@ -74,10 +86,15 @@ SetupPanel::SetupPanel(QWidget* parent)
     m_tabs->insertTab(kModelTab, scrolled(m_model), tr("Model"));
     m_tabs->insertTab(kUpstreamTab, scrolled(m_upstream), tr("Upstream"));
     m_tabs->insertTab(kDownstreamTab, scrolled(m_downstream), tr("Downstream"));
+    m_tabs->insertTab(kStrategiesTab, scrolled(m_strategies), tr("Strategies"));
+    m_tabs->insertTab(kSequenceTab, scrolled(m_sequence), tr("Sequence"));
     m_tabs->insertTab(kEvalTab, scrolled(m_eval), tr("Eval"));
     m_tabs->setTabToolTip(kUpstreamTab,
                           tr("The task the model learns first and should not forget"));
     m_tabs->setTabToolTip(kDownstreamTab, tr("The task the model is fine-tuned on"));
+    m_tabs->setTabToolTip(kStrategiesTab,
+                          tr("Anti-forgetting strategies: replay, EWC, L2-SP, LwF"));
+    m_tabs->setTabToolTip(kSequenceTab, tr("A sequence of tasks trained one after another"));
     m_tabs->setTabToolTip(kEvalTab, tr("What is measured while fine-tuning, and how often"));
     m_tabs->setCurrentIndex(kDownstreamTab);
     layout->addWidget(m_tabs, 1);
@@ -90,8 +107,8 @@ SetupPanel::SetupPanel(QWidget* parent)
     layout->addWidget(m_generalErrors);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &SetupPanel::onPresetChosen);
-    for (ConfigEditor* editor : std::initializer_list<ConfigEditor*>{m_general, m_model, m_upstream,
-                                                                     m_downstream, m_eval}) {
+    for (ConfigEditor* editor : std::initializer_list<ConfigEditor*>{
+             m_general, m_model, m_upstream, m_downstream, m_strategies, m_sequence, m_eval}) {
         connect(editor, &ConfigEditor::changed, this, &SetupPanel::revalidate);
     }
     setConfig(ExperimentConfig{});
@@ -147,6 +164,8 @@ void SetupPanel::setConfig(const ExperimentConfig& config) {
     m_upstream->setPhase(config.upstream);
     m_downstream->setPhase(config.downstream);
     m_eval->setEval(config.eval);
+    m_strategies->setStrategies(config.strategies);
+    m_sequence->setSequence(config.sequence);
     m_loading = false;
     revalidate();
 }
@@ -161,6 +180,8 @@ void SetupPanel::revalidate() {
     m_upstream->readPhase(config.upstream, errors);
     m_downstream->readPhase(config.downstream, errors);
     m_eval->readEval(config.eval, errors);
+    m_strategies->readStrategies(config.strategies, errors);
+    m_sequence->readSequence(config.sequence, errors);
     if (m_validator) {
         for (const ConfigError& e : m_validator(config)) {
             // A field the form could not read was validated with its old value: skip it.
@@ -198,6 +219,8 @@ void SetupPanel::markTabs() {
     mark(kModelTab, m_fieldErrors->hasErrorUnder(QStringLiteral("model")));
     mark(kUpstreamTab, m_fieldErrors->hasErrorUnder(QStringLiteral("upstream")));
     mark(kDownstreamTab, m_fieldErrors->hasErrorUnder(QStringLiteral("downstream")));
+    mark(kStrategiesTab, m_fieldErrors->hasErrorUnder(QStringLiteral("strategies")));
+    mark(kSequenceTab, m_fieldErrors->hasErrorUnder(QStringLiteral("sequence")));
     mark(kEvalTab, m_fieldErrors->hasErrorUnder(QStringLiteral("eval")));
 }
 

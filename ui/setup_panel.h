@@ -24,6 +24,8 @@ class FieldErrors;
 class GeneralEditor;
 class ModelEditor;
 class PhaseEditor;
+class SequenceEditor;
+class StrategyEditor;
 
 struct PresetChoice {
     QString name;
@@ -72,6 +74,8 @@ private:
     PhaseEditor* m_upstream;
     PhaseEditor* m_downstream;
     EvalEditor* m_eval;
+    StrategyEditor* m_strategies;
+    SequenceEditor* m_sequence;
 
     std::unique_ptr<FieldErrors> m_fieldErrors;
     QVector<PresetChoice> m_presets;

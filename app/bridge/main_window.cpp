@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "app/bridge/analysis_coordinator.h"
+#include "app/bridge/continual_tabs.h"
 #include "app/bridge/live_buffer.h"
 #include "app/bridge/preset_choices.h"
 #include "app/bridge/run_controller.h"
@@ -79,6 +80,8 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { showError(tr("Analysis"), message); });
     connect(m_analysis, &AnalysisCoordinator::statusMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, 5000); });
+    connect(m_continual, &ContinualTabs::errorReported, this,
+            [this](const QString& message) { showError(tr("Fighting forgetting"), message); });
     updateActions();
 }
 
@@ -114,6 +117,9 @@ void MainWindow::buildLayout() {
     rightLayout->addWidget(runsTitle);
     rightLayout->addWidget(m_runList, 1);
     rightLayout->addWidget(m_knobs);
+    m_continual =
+        new ContinualTabs(this, m_controller, m_db.get(), m_setup, m_runList, m_plots, m_centre);
+    rightLayout->addWidget(m_continual->strategyKnobsWidget());
 
     m_splitter = new QSplitter(Qt::Horizontal);
     m_splitter->addWidget(left);
@@ -210,6 +216,8 @@ void MainWindow::buildMenus() {
         connect(toggle, &QAction::toggled, m_splitter->widget(index), &QWidget::setVisible);
     }
     view->addAction(tr("Re&fresh runs"), QKeySequence::Refresh, this, &MainWindow::refreshRuns);
+
+    m_continual->buildMenu(menuBar());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About ForgetLab"), this, &MainWindow::showAbout);
@@ -313,6 +321,7 @@ void MainWindow::pullLive() {
     LiveSnapshot snap = m_controller->liveBuffer().take();
     if (snap.fineTuningSteps > 0) m_plots->setRunSteps(kLiveKey, snap.fineTuningSteps);
     if (!snap.points.empty()) m_plots->appendPoints(kLiveKey, snap.points);
+    m_continual->livePoints(snap.points);
     if (snap.phase == Phase::Downstream) m_liveStep = snap.step;
     m_analysis->onLiveTick();
     ui::RunProgress progress;
@@ -417,11 +426,12 @@ bool MainWindow::showTab(const QString& name) {
     const QString n = name.toLower();
     if (n == QLatin1String("live")) m_centre->setCurrentWidget(m_plots);
     else if (n == QLatin1String("landscape")) m_centre->setCurrentWidget(m_landscape);
-    else return false;
+    else return m_continual->showTab(n);
     return true;
 }
 
 QString MainWindow::currentTab() const {
+    if (const QString tab = m_continual->currentTab(); !tab.isEmpty()) return tab;
     return m_centre->currentWidget() == m_landscape ? QStringLiteral("landscape")
                                                     : QStringLiteral("live");
 }

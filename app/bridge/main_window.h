@@ -31,6 +31,7 @@ class SetupPanel;
 namespace forgetlab::app {
 
 class AnalysisCoordinator;
+class ContinualTabs;
 class RunController;
 class RunDatabase;
 
@@ -60,6 +61,8 @@ public:
     ui::KnobPanel* knobPanel() const { return m_knobs; }
     ui::LandscapePanel* landscapePanel() const { return m_landscape; }
     AnalysisCoordinator* analysis() const { return m_analysis; }
+    // Sequence, Compare and Wise-FT tabs, strategy knobs (continual_tabs.h).
+    ContinualTabs* continual() const { return m_continual; }
     // Centre tabs by name: "live" or "landscape"; false for an unknown name.
     bool showTab(const QString& name);
     QString currentTab() const;
@@ -101,6 +104,7 @@ private:
     ui::LivePlots* m_plots = nullptr;
     ui::LandscapePanel* m_landscape = nullptr;
     AnalysisCoordinator* m_analysis = nullptr;
+    ContinualTabs* m_continual = nullptr;
     QTabWidget* m_centre = nullptr;
     ui::RunList* m_runList = nullptr;
     ui::KnobPanel* m_knobs = nullptr;

@@ -1,0 +1,112 @@
+#include "ui/strategy_editor.h"
+
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "ui/form_helpers.h"
+#include "ui/number_field.h"
+
+namespace forgetlab::ui {
+
+namespace {
+
+// A titled section with a one-line explanation and its own form.
+QFormLayout* section(QVBoxLayout* layout, const QString& title, const QString& explanation) {
+    auto* box = new QGroupBox(title);
+    auto* inner = new QVBoxLayout(box);
+    inner->setContentsMargins(8, 4, 8, 6);
+    inner->setSpacing(4);
+    auto* note = new QLabel(explanation);
+    note->setWordWrap(true);
+    note->setStyleSheet(QStringLiteral("QLabel { color: #616161; font-size: 11px; }"));
+    inner->addWidget(note);
+    auto* holder = new QWidget;
+    QFormLayout* form = new QFormLayout(holder);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    form->setHorizontalSpacing(8);
+    form->setVerticalSpacing(4);
+    inner->addWidget(holder);
+    layout->addWidget(box);
+    return form;
+}
+
+}  // namespace
+
+StrategyEditor::StrategyEditor(FieldErrors& errors, QWidget* parent)
+    : ConfigEditor(QStringLiteral("strategies"), errors, parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(8);
+    auto* intro = new QLabel(
+        tr("Ways to fight forgetting while fine-tuning. Each is off at weight 0; they combine "
+           "with each other and with every optimizer (SAM too). The weights can also be "
+           "changed live, in the knob panel."));
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+
+    m_replayRatio = new NumberField;
+    m_replayBuffer = makeIntSpin(0, 60'000);
+    m_ewcLambda = new NumberField;
+    m_ewcSamples = makeIntSpin(0, 60'000);
+    m_l2spLambda = new NumberField;
+    m_lwfLambda = new NumberField;
+    m_lwfTemperature = new NumberField;
+
+    QFormLayout* replay = section(layout, tr("Replay"),
+                                  tr("Mix stored upstream examples into every fine-tuning batch."));
+    addRow(replay, tr("Ratio"), QStringLiteral("replay.ratio"), m_replayRatio,
+           tr("Share of each batch drawn from the replay buffer, 0 (off) to below 1"));
+    addRow(replay, tr("Buffer"), QStringLiteral("replay.buffer"), m_replayBuffer,
+           tr("Upstream training examples kept for replay"));
+
+    QFormLayout* ewc =
+        section(layout, tr("EWC (elastic weight consolidation)"),
+                tr("λ/2 Σ F_i (w_i − w*_i)²: weights important for the upstream "
+                   "task (diagonal Fisher F) are held near their pre-trained value."));
+    addRow(ewc, tr("λ"), QStringLiteral("ewc.lambda"), m_ewcLambda,
+           tr("Penalty weight, 0 = off (typical 10 to 10000)"));
+    addRow(ewc, tr("Fisher samples"), QStringLiteral("ewc.samples"), m_ewcSamples,
+           tr("Upstream examples used to estimate the diagonal empirical Fisher"));
+
+    QFormLayout* l2sp = section(layout, tr("L2-SP"),
+                                tr("λ/2 ‖w − w_pre‖²: every weight is pulled towards its "
+                                   "pre-trained value, equally."));
+    addRow(l2sp, tr("λ"), QStringLiteral("l2sp.lambda"), m_l2spLambda,
+           tr("Penalty weight, 0 = off (typical 0.01 to 1)"));
+
+    QFormLayout* lwf = section(layout, tr("LwF (learning without forgetting)"),
+                               tr("Distil the pre-trained model's softened outputs on the "
+                                  "downstream inputs."));
+    addRow(lwf, tr("λ"), QStringLiteral("lwf.lambda"), m_lwfLambda,
+           tr("Weight of the distillation loss, 0 = off (typical 0.5 to 5)"));
+    addRow(lwf, tr("Temperature"), QStringLiteral("lwf.temperature"), m_lwfTemperature,
+           tr("Softmax temperature T of the distillation, > 0 (typical 2)"));
+    layout->addStretch(1);
+}
+
+void StrategyEditor::setStrategies(const StrategyConfig& s) {
+    m_replayRatio->setValue(s.replay_ratio);
+    m_replayBuffer->setValue(s.replay_buffer);
+    m_ewcLambda->setValue(s.ewc_lambda);
+    m_ewcSamples->setValue(s.ewc_samples);
+    m_l2spLambda->setValue(s.l2sp_lambda);
+    m_lwfLambda->setValue(s.lwf_lambda);
+    m_lwfTemperature->setValue(s.lwf_temperature);
+}
+
+void StrategyEditor::readStrategies(StrategyConfig& s, std::vector<ConfigError>& errors) const {
+    readNumber(m_replayRatio, QStringLiteral("replay.ratio"), s.replay_ratio, errors);
+    s.replay_buffer = m_replayBuffer->value();
+    readNumber(m_ewcLambda, QStringLiteral("ewc.lambda"), s.ewc_lambda, errors);
+    s.ewc_samples = m_ewcSamples->value();
+    readNumber(m_l2spLambda, QStringLiteral("l2sp.lambda"), s.l2sp_lambda, errors);
+    readNumber(m_lwfLambda, QStringLiteral("lwf.lambda"), s.lwf_lambda, errors);
+    readNumber(m_lwfTemperature, QStringLiteral("lwf.temperature"), s.lwf_temperature, errors);
+}
+
+}  // namespace forgetlab::ui
