@@ -137,6 +137,9 @@ run_row 3 "training-step model FLOP/s ÷ sgemm peak, MLP 784-256-256-10, batch 6
   bench_flops "${COMMON[@]}"
 run_row 4 "SAM step time ÷ SGD step time, MLP 784-256-256-10, batch 64, rho 0.05" "≤ 2.10" 60 \
   bench_sam "${COMMON[@]}"
+# Rows 6-8: landscape and Hessian costs (row 7 needs the Python reference).
+run_row 6 "2-D grid points/s ÷ (1 ÷ one evaluation pass)" "≥ 0.90" 90 \
+  bench_landscape --threads "$THREADS" ${PYTHON:+--python "$PYTHON"}
 if [[ -x "$BIN/bench_gui" ]]; then
   QT_QPA_PLATFORM=offscreen run_row 5 \
     "GUI (offscreen, live plots) ÷ headless steps/s, short default-preset run" "≥ 0.95" 90 \
@@ -217,6 +220,14 @@ $BUSY_NOTE
    on a plain thread, against the same run started from the MainWindow shown offscreen
    (RunController thread, LiveBuffer pulled at ~30 Hz into the plots); steps/s over the
    whole run, evaluation included.
+6. bench/bench_landscape.cpp: a 9 x 9 2-D slice (landscapeOnModel, weights moved along two
+   filter-normalized directions, upstream and downstream loss and accuracy on 500 examples
+   each) in points/s, times the time of one bare evaluation pass of both sets.
+7. The same slice against bench/reference/landscape_reference.py (the same MLP, data sizes
+   and grid in Python PyTorch), points/s over points/s.
+8. The marginal time of one power iteration (a Hessian-vector product by double backward on
+   a retained graph, plus deflation and norms) over one gradient (forward + backward), on a
+   256-example probe.
 
 Rows marked "(information)" are not judged against a target.
 
