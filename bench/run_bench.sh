@@ -140,6 +140,8 @@ run_row 4 "SAM step time ÷ SGD step time, MLP 784-256-256-10, batch 64, rho 0.0
 # Rows 6-8: landscape and Hessian costs (row 7 needs the Python reference).
 run_row 6 "2-D grid points/s ÷ (1 ÷ one evaluation pass)" "≥ 0.90" 90 \
   bench_landscape --threads "$THREADS" ${PYTHON:+--python "$PYTHON"}
+run_row 9 "strategy step time ÷ plain fine-tuning step" "(information)" 80 \
+  bench_strategies --threads "$THREADS"
 if [[ -x "$BIN/bench_gui" ]]; then
   QT_QPA_PLATFORM=offscreen run_row 5 \
     "GUI (offscreen, live plots) ÷ headless steps/s, short default-preset run" "≥ 0.95" 90 \
@@ -228,6 +230,8 @@ $BUSY_NOTE
 8. The marginal time of one power iteration (a Hessian-vector product by double backward on
    a retained graph, plus deflation and norms) over one gradient (forward + backward), on a
    256-example probe.
+9. bench/bench_strategies.cpp: a fine-tuning step with replay (a quarter of the batch),
+   EWC, L2-SP or LwF (the StrategySet loss the Runner uses) over the plain step.
 
 Rows marked "(information)" are not judged against a target.
 
