@@ -137,11 +137,6 @@ run_row 3 "training-step model FLOP/s ÷ sgemm peak, MLP 784-256-256-10, batch 6
   bench_flops "${COMMON[@]}"
 run_row 4 "SAM step time ÷ SGD step time, MLP 784-256-256-10, batch 64, rho 0.05" "≤ 2.10" 60 \
   bench_sam "${COMMON[@]}"
-# Rows 6-8: landscape and Hessian costs (row 7 needs the Python reference).
-run_row 6 "2-D grid points/s ÷ (1 ÷ one evaluation pass)" "≥ 0.90" 90 \
-  bench_landscape --threads "$THREADS" ${PYTHON:+--python "$PYTHON"}
-run_row 9 "strategy step time ÷ plain fine-tuning step" "(information)" 80 \
-  bench_strategies --threads "$THREADS"
 if [[ -x "$BIN/bench_gui" ]]; then
   QT_QPA_PLATFORM=offscreen run_row 5 \
     "GUI (offscreen, live plots) ÷ headless steps/s, short default-preset run" "≥ 0.95" 90 \
@@ -150,14 +145,22 @@ else
   unmeasured 5 "GUI (offscreen, live plots) ÷ headless steps/s, short default-preset run" \
     "not measured (GUI bench pending: build with FORGETLAB_BUILD_GUI=ON)" "≥ 0.95"
 fi
+# Rows 6-8: landscape and Hessian costs (row 7 needs the Python reference).
+run_row 6 "2-D grid points/s ÷ (1 ÷ one evaluation pass)" "≥ 0.90" 90 \
+  bench_landscape --threads "$THREADS" ${PYTHON:+--python "$PYTHON"}
+run_row 9 "strategy step time ÷ plain fine-tuning step" "(information)" 80 \
+  bench_strategies --threads "$THREADS"
 # Single-thread variants, as information: on a small VM, 2-thread OpenMP timings swing.
 if ((THREADS != 1)); then
-  run_row 3 "training-step model FLOP/s ÷ sgemm peak (1 thread)" "(information)" 40 \
-    bench_flops --threads 1 --max-seconds 25 --info
+  ONE=(--threads 1 --rounds 11 --max-seconds 20 --info)
   if [[ -n $PYTHON ]]; then
-    run_row 2 "engine ÷ Python PyTorch steps/s, tiny MLP (1 thread)" "(information)" 40 \
-      bench_vs_python --threads 1 --max-seconds 25 --info "${PY[@]}" --model tiny
+    run_row 1 "engine ÷ Python PyTorch steps/s, MLP 784-256-256-10, batch 64" "(information)" 35 \
+      bench_vs_python "${ONE[@]}" "${PY[@]}" --model default
+    run_row 2 "engine ÷ Python PyTorch steps/s, MLP 2-16-16-2 on 2-D points, batch 64" \
+      "(information)" 35 bench_vs_python "${ONE[@]}" "${PY[@]}" --model tiny
   fi
+  run_row 3 "training-step model FLOP/s ÷ sgemm peak, MLP 784-256-256-10, batch 64" \
+    "(information)" 35 bench_flops "${ONE[@]}"
 fi
 
 # --- The table and the machine -------------------------------------------------------
@@ -191,8 +194,10 @@ TABLE=$(
 Written by \`make bench\` (\`bash bench/run_bench.sh BUILD_DIR\`); do not edit by hand.
 Every ratio compares two things measured alternately, block after block, in the same run
 (rotating which goes first), and is the median over rounds of the per-round ratio; the
-measured columns are medians too. Absolute numbers depend on the machine and on whatever
-else it runs; only the ratios are meant to be compared with the targets.
+measured columns are medians too. A round during which other processes used more than 0.3
+of a core is dropped; "(machine busy)" marks a row with fewer than 3 undisturbed rounds,
+which is then not judged. Absolute numbers depend on the machine; only the ratios are
+meant to be compared with the targets.
 
 $TABLE
 
@@ -245,6 +250,8 @@ Rows marked "(information)" are not judged against a target.
   step of a second team then runs at about half speed. bench_gui therefore never runs
   torch on its main thread (the headless side runs on a fresh thread, as the GUI's
   RunController does), and the step benchmarks run one process per row.
+- To profile the step: \`BUILD/bench/profile_step [default|tiny] [none|sam|asam] [batch]
+  [steps] [threads]\` runs it in a loop for perf or valgrind.
 HEAD
 } >"$DOC"
 

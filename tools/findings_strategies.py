@@ -52,15 +52,16 @@ def main():
              "accuracy before minus after fine-tuning for the split preset, and Chaudhry et "
              "al.'s forgetting over the sequence for the five tasks. Wall time is per run, "
              "including pre-training only where the upstream cache was cold (the first "
-             "split run).", ""]
+             "split run). A diverged run (NaN loss) ends early and counts in the means with the "
+             "values it had; its row says so in the last column.", ""]
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "runs.db")
         for preset, title in SETTINGS:
             lines += [f"## {title}", "",
                       "| strategy | optimizer | forgetting | downstream accuracy | "
                       + ("average accuracy | " if preset == "five-tasks" else "")
-                      + "wall time (s) |",
-                      "|---|---|---|---|" + ("---|" if preset == "five-tasks" else "") + "---|"]
+                      + "wall time (s) | runs not done |",
+                      "|---|---|---|---|" + ("---|" if preset == "five-tasks" else "") + "---|---|"]
             for name, extra in STRATEGIES:
                 for opt, sam in (("SGD", []), ("SAM (rho 0.05)", ["--sam", "sam", "--rho", "0.05"])):
                     runs = run(cli, db, preset, extra + sam, seeds)
@@ -70,7 +71,7 @@ def main():
                     if preset == "five-tasks":
                         row += f"{fmt([r['avg_acc'] for r in runs])} | "
                     bad = [r["status"] for r in runs if r["status"] != "done"]
-                    row += f"{fmt([r['wall_seconds'] for r in runs])} |" + (f" ({', '.join(bad)})" if bad else "")
+                    row += f"{fmt([r['wall_seconds'] for r in runs])} | {', '.join(bad) if bad else '—'} |"
                     lines.append(row)
             lines.append("")
     lines += ["Reproduce: `make` then `python3 tools/findings_strategies.py build`.", ""]
