@@ -206,7 +206,7 @@ $BUSY_NOTE
 ## Machine
 
 - CPU: ${cpu:-unknown} (${cores} cores visible)
-- torch threads: $THREADS on both sides (rows marked 1 thread: 1)
+- torch threads: the Threads column, the same on both sides of a ratio (default $THREADS)
 - LibTorch (Debian libtorch1.13): $libtorch; Python reference torch: ${pytorch:-unknown} ($PYTHON)
 - Commit: $commit; $(date -u '+%Y-%m-%d %H:%M UTC'); load average at the start: $LOAD0
 - CPU used by other processes: $IDLE_OTHER cores just before, $RUN_OTHER on average during the run
