@@ -33,7 +33,8 @@ MlpModel::MlpModel(int64_t inputs, const std::vector<int>& hidden, const std::st
 }
 
 torch::Tensor MlpModel::forward(const torch::Tensor& input, int head) {
-    torch::Tensor x = input.reshape({input.size(0), -1});
+    // Inputs are usually [B, 784] already; a no-op reshape would still cost an autograd node.
+    torch::Tensor x = input.dim() == 2 ? input : input.reshape({input.size(0), -1});
     for (auto& layer : m_layers) x = activate(layer->forward(x), m_activation);
     return m_heads.at(static_cast<size_t>(head))->forward(x);
 }

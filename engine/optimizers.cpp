@@ -1,5 +1,6 @@
 #include "engine/optimizers.h"
 
+#include "engine/allocator_tuning.h"
 #include "engine/sam_optimizer.h"
 
 namespace forgetlab {
@@ -33,6 +34,7 @@ std::unique_ptr<torch::optim::Optimizer> makeBase(std::vector<torch::Tensor> par
 
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(std::vector<torch::Tensor> params,
                                                        const OptimizerConfig& c) {
+    tuneAllocatorOnce();
     auto base = makeBase(params, c);
     if (c.sam == "none") return base;
     SamOptions opts(c.rho);

@@ -96,6 +96,8 @@ Task buildFashionTask(const FashionMnist& data, const TaskConfig& cfg, const Mod
 }
 
 torch::Tensor taskLoss(const torch::Tensor& logits, const torch::Tensor& target) {
+    if (logits.dim() == 2 && target.dim() == 1)
+        return torch::nn::functional::cross_entropy(logits, target);
     return torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
                                                 target.reshape({-1}));
 }
