@@ -23,6 +23,8 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
                const QString& yLabel) {
     plot->setAntialiasedElements(QCP::aeAll);
     plot->setNoAntialiasingOnDrag(true);
+    // Polylines in one call: the live plots redraw thousands of points many times a second.
+    plot->setPlottingHint(QCP::phFastPolylines, true);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
     plot->axisRect()->setRangeZoom(Qt::Horizontal | Qt::Vertical);

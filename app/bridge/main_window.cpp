@@ -32,7 +32,7 @@
 namespace forgetlab::app {
 
 namespace {
-constexpr int kLivePullMs = 33;  // ~30 Hz: smooth to the eye, negligible for the GUI thread
+constexpr int kLivePullMs = 66;  // ~15 Hz: smooth enough to watch, and leaves the cores to training
 }
 
 MainWindow::MainWindow(QWidget* parent)
