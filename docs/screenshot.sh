@@ -15,7 +15,7 @@
 #       (six whole runs, under a minute on 2 cores); grabbed once all have ended.
 #   docs/screenshot-sequence.png   the Sequence tab after the five-tasks preset: the 5 x 5
 #       accuracy matrix, per-task accuracy curves, average accuracy, forgetting, BWT, FWT.
-# Run from anywhere after building into build-gui/. Pass "main", "landscape", "compare"
+# Run from anywhere after building (BUILD=dir, default build/). Pass "main", "landscape", "compare"
 # or "sequence" to make only one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,22 +23,22 @@ which=${1:-all}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 if [[ $which == all || $which == main ]]; then
-  xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/main.db" --start \
-    --screenshot docs/screenshot-main.png --screenshot-after 4
+  xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/main.db" --start \
+    --screenshot docs/screenshot-main.png --screenshot-after 2.5
 fi
 if [[ $which == all || $which == landscape ]]; then
-  xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/landscape.db" \
+  xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/landscape.db" \
     --start --tab landscape --landscape 2d --grid 21 --hessian \
     --screenshot docs/screenshot-landscape.png --screenshot-after 1
 fi
 if [[ $which == all || $which == compare ]]; then
-  xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/compare.db" \
+  xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/compare.db" \
     --preset split-fmnist-sgd \
     --run-presets split-fmnist-sgd,split-fmnist-sam,split-fmnist-replay --seeds 3 \
     --tab compare --screenshot docs/screenshot-compare.png --screenshot-after 1
 fi
 if [[ $which == all || $which == sequence ]]; then
-  xvfb-run -a -s "-screen 0 1600x1000x24" build-gui/app/forgetlab --db "$dir/sequence.db" \
+  xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/sequence.db" \
     --preset five-tasks --run-presets five-tasks --tab sequence \
     --screenshot docs/screenshot-sequence.png --screenshot-after 1
 fi
