@@ -353,7 +353,11 @@ void TestLandscapeTab::liveRunPausesAndResumes() {
     QVERIFY(!outcome.cancelled);
     QVERIFY(reports >= 2);
     QVERIFY(pausedDuringJob);
-    QCOMPARE(stepAtJobEnd, stepAtJobStart);
+    // The GUI's step lags the runner by up to one live pull (15 Hz), so the first report
+    // may still show the step that was in flight when the pause came; unpaused training
+    // would have moved hundreds of steps during the job.
+    QVERIFY2(stepAtJobEnd - stepAtJobStart <= 1,
+             qPrintable(QStringLiteral("%1 -> %2").arg(stepAtJobStart).arg(stepAtJobEnd)));
     // The snapshot is of the paused weights (the live step shown may lag by a pull).
     QVERIFY(outcome.step >= stepAtJobStart && outcome.step >= 3);
     QVERIFY(panel->isShowingHeatmaps());
