@@ -1,13 +1,22 @@
 #pragma once
-// Engine-internal. Pieces of the training loop shared by the two-phase runner and the
-// task-sequence runner.
+// Engine-internal (includes torch). Pieces of the training loop shared by the two-phase
+// runner and the task-sequence runner.
 
 #include <chrono>
 #include <functional>
 #include <string>
 #include <thread>
 
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "engine/models.h"
+#include "engine/optimizers.h"
 #include "engine/run_control.h"
+#include "engine/strategies.h"
 
 namespace forgetlab {
 
@@ -27,6 +36,30 @@ inline bool waitForGo(RunControl& control, const std::function<void()>& snapshot
         if (control.takeStepRequest()) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+}
+
+// Applies one live knob between steps: "lr" replaces the base learning rate (the schedule
+// still scales it), "rho" goes to SAM/ASAM, the rest to the strategies. Returns whether it
+// took effect (it is recorded as an event either way).
+inline bool applyKnob(const Knob& k, double& baseLr, torch::optim::Optimizer& optimizer,
+                      StrategySet* strategies) {
+    if (k.name == "lr") {
+        if (!(k.value > 0) || !std::isfinite(k.value)) return false;
+        baseLr = k.value;
+        return true;
+    }
+    if (k.name == "rho") return k.value >= 0 && setRho(optimizer, k.value);
+    return strategies && strategies->setKnob(k.name, k.value);
+}
+
+// A frozen copy of a model's current weights (the LwF teacher).
+inline std::shared_ptr<ForgetModel> frozenCopy(ForgetModel& model, const ModelConfig& config,
+                                               const std::vector<int>& heads) {
+    auto copy = buildModel(config, heads);
+    torch::NoGradGuard noGrad;
+    auto src = model.parameters(), dst = copy->parameters();
+    for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+    return copy;
 }
 
 }  // namespace forgetlab

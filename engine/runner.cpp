@@ -71,10 +71,7 @@ struct Runner::Impl {
         for (step = 1; step <= total; ++step) {
             if (!waitForGo()) throw EndRun{status::kStopped, ""};
             for (const Knob& k : control->takeKnobs()) {
-                bool applied = true;
-                if (k.name == "lr" && k.value > 0 && std::isfinite(k.value)) baseLr = k.value;
-                else if (k.name == "rho" && k.value >= 0) applied = setRho(*optimizer, k.value);
-                else applied = strategies && strategies->setKnob(k.name, k.value);
+                const bool applied = applyKnob(k, baseLr, *optimizer, strategies.get());
                 nlohmann::json ev = {{"name", k.name}, {"value", k.value},
                                      {"phase", phaseName(phaseId)}, {"applied", applied}};
                 sink->onEvent(step - 1, "knob", ev.dump());  // applies from this step on
@@ -131,13 +128,7 @@ struct Runner::Impl {
 
     std::unique_ptr<StrategySet> makeStrategies() {
         std::shared_ptr<ForgetModel> teacher;
-        if (cfg.strategies.lwf_lambda > 0) {
-            teacher = buildModel(cfg.model, headOutputs(cfg));
-            torch::NoGradGuard noGrad;
-            auto src = model->parameters();
-            auto dst = teacher->parameters();
-            for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
-        }
+        if (cfg.strategies.lwf_lambda > 0) teacher = frozenCopy(*model, cfg.model, headOutputs(cfg));
         return std::make_unique<StrategySet>(cfg.strategies, *model, teacher, up,
                                              uint64_t(cfg.seed) * 2654435761ULL + 5);
     }

@@ -50,7 +50,7 @@ public:
         sink.onPhase(Phase::Preparing, 0);
         auto data = loadFashionMnist(cfg.data_dir);
         const auto configs = sequenceTasks(cfg.sequence);
-        std::vector<int> heads;
+        heads.clear();
         for (size_t i = 0; i < configs.size(); ++i) {
             tasks.push_back(buildFashionTask(*data, configs[i], cfg.model, int(i), cfg.seed));
             heads.push_back(tasks.back().num_outputs);
@@ -107,21 +107,9 @@ private:
     std::unique_ptr<StrategySet> strategiesFor(size_t i) {
         if (i == 0) return nullptr;
         std::shared_ptr<ForgetModel> teacher;
-        if (cfg.strategies.lwf_lambda > 0) {
-            teacher = buildModel(cfg.model, headOutputsOf());
-            torch::NoGradGuard noGrad;
-            auto src = model->parameters(), dst = teacher->parameters();
-            for (size_t k = 0; k < src.size(); ++k) dst[k].copy_(src[k]);
-        }
+        if (cfg.strategies.lwf_lambda > 0) teacher = frozenCopy(*model, cfg.model, heads);
         return std::make_unique<StrategySet>(cfg.strategies, *model, teacher, previousTasks(i),
                                              uint64_t(cfg.seed) * 2654435761ULL + i);
-    }
-
-    std::vector<int> headOutputsOf() const {
-        if (cfg.model.head != "multi") return {10};
-        std::vector<int> h;
-        for (const auto& t : tasks) h.push_back(t.num_outputs);
-        return h;
     }
 
     void trainTask(size_t i, int64_t total) {
@@ -139,10 +127,7 @@ private:
             if (!waitForGo(control, [&] { checkpoint("snapshot-" + std::to_string(globalStep), globalStep); }))
                 throw EndRun{status::kStopped, ""};
             for (const Knob& k : control.takeKnobs()) {
-                bool applied = true;
-                if (k.name == "lr" && k.value > 0 && std::isfinite(k.value)) baseLr = k.value;
-                else if (k.name == "rho" && k.value >= 0) applied = setRho(*optimizer, k.value);
-                else applied = strategies && strategies->setKnob(k.name, k.value);
+                const bool applied = applyKnob(k, baseLr, *optimizer, strategies.get());
                 sink.onEvent(globalStep, "knob",
                              nlohmann::json{{"name", k.name}, {"value", k.value}, {"task", i},
                                             {"applied", applied}}.dump());
@@ -188,6 +173,7 @@ private:
     RunControl& control;
     RunSummary& summary;
     std::vector<Task> tasks;
+    std::vector<int> heads;  // outputs of each of the model's heads
     std::shared_ptr<ForgetModel> model;
     int64_t globalStep = 0;
 };

@@ -340,16 +340,6 @@ void Store::finishRun(int64_t runId, const std::string& status, const std::strin
     s.bind(1, status).bind(2, summaryJson).bind(3, runId).step(m_path);
 }
 
-void Store::renameRun(int64_t runId, const std::string& name) {
-    Stmt s(m_db, "UPDATE runs SET name = ? WHERE id = ?;", m_path);
-    s.bind(1, name).bind(2, runId).step(m_path);
-}
-
-void Store::deleteRun(int64_t runId) {
-    Stmt s(m_db, "DELETE FROM runs WHERE id = ?;", m_path);
-    s.bind(1, runId).step(m_path);
-}
-
 std::vector<RunInfo> Store::listRuns() {
     std::vector<RunInfo> out;
     Stmt s(m_db, (std::string(kRunColumns) + " ORDER BY id;").c_str(), m_path);
@@ -435,13 +425,6 @@ int64_t Store::saveHessian(int64_t runId, int64_t step, const std::string& resul
 
 std::vector<AnalysisRow> Store::hessians(int64_t runId) {
     return readAnalyses(m_db, m_path, "hessians", runId);
-}
-
-void Store::deleteAnalysis(const std::string& table, int64_t id) {
-    if (table != "landscapes" && table != "hessians")
-        throw StoreError("unknown analysis table '" + table + "'");
-    Stmt s(m_db, ("DELETE FROM " + table + " WHERE id = ?;").c_str(), m_path);
-    s.bind(1, id).step(m_path);
 }
 
 }  // namespace forgetlab

@@ -82,8 +82,6 @@ public:
     void addCheckpoint(int64_t runId, int64_t step, const std::string& tag,
                        const std::string& file);
     void finishRun(int64_t runId, const std::string& status, const std::string& summaryJson);
-    void renameRun(int64_t runId, const std::string& name);
-    void deleteRun(int64_t runId);
 
     std::vector<RunInfo> listRuns();
     RunInfo run(int64_t runId);  // throws StoreError if there is no such run
@@ -98,7 +96,6 @@ public:
     std::vector<AnalysisRow> landscapes(int64_t runId);  // newest first
     int64_t saveHessian(int64_t runId, int64_t step, const std::string& resultJson);
     std::vector<AnalysisRow> hessians(int64_t runId);  // newest first
-    void deleteAnalysis(const std::string& table, int64_t id);  // "landscapes" | "hessians"
 
     // Runs everything in fn inside one transaction (rolled back if fn throws).
     template <class F>
