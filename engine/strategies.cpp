@@ -106,10 +106,10 @@ torch::Tensor StrategySet::loss(ForgetModel& model, const MixedBatch& batch) {
     }
     torch::Tensor penalty;
     auto add = [&](const torch::Tensor& t) { penalty = penalty.defined() ? penalty + t : t; };
-    const auto params = model.parameters();
+    // Only list the parameters when a penalty needs them: this runs every step.
     if (m_cfg.ewc_lambda > 0 && !m_fisher.empty())
-        add(ewcPenalty(params, m_fisher, m_anchor, m_cfg.ewc_lambda));
-    if (m_cfg.l2sp_lambda > 0) add(l2spPenalty(params, m_anchor, m_cfg.l2sp_lambda));
+        add(ewcPenalty(model.parameters(), m_fisher, m_anchor, m_cfg.ewc_lambda));
+    if (m_cfg.l2sp_lambda > 0) add(l2spPenalty(model.parameters(), m_anchor, m_cfg.l2sp_lambda));
     if (m_cfg.lwf_lambda > 0 && m_teacher) {
         // Distil the pre-trained model's upstream-head outputs on the downstream inputs.
         torch::Tensor teacherLogits;
