@@ -86,6 +86,17 @@ void printUsage() {
                     [--device cpu|cuda] [--threads N] [--json]
                     [--seeds N] [--sam none|sam|asam] [--rho R]
                     [--replay RATIO] [--ewc LAMBDA] [--l2sp LAMBDA] [--lwf LAMBDA]
+                    [--replay-buffer N] [--targeted MATRIX] [--examples N]
+  forgetlab-cli matrix list [--db PATH] [--json]
+  forgetlab-cli matrix sweep (--run ID | --resume MATRIX) [--families F,F,...]
+                    [--per-family N] [--steps N] [--examples N] [--name TEXT]
+                    [--threads N] [--db PATH] [--json]
+  forgetlab-cli matrix fit (--csv FILE | --matrix ID) [--db PATH] [--json]
+  forgetlab-cli matrix complete (--csv FILE | --matrix ID) [--holdout-rows H]
+                    [--observed K] [--seeds S] [--db PATH] [--json]
+  forgetlab-cli matrix import --csv FILE [--name TEXT] [--db PATH]
+  forgetlab-cli matrix export --matrix ID --csv FILE [--db PATH]
+  forgetlab-cli matrix delete --matrix ID [--db PATH]
   forgetlab-cli compare --runs ID,ID,... [--db PATH] [--json]
   forgetlab-cli wiseft --run ID (--alpha A | --curve N) [--apply] [--db PATH] [--json]
   forgetlab-cli presets [--json]
@@ -108,7 +119,8 @@ int runCommand(const Args& args) {
                          {"--steps", true}, {"--seed", true}, {"--device", true},
                          {"--threads", true}, {"--json", false}, {"--seeds", true},
                          {"--replay", true}, {"--ewc", true}, {"--l2sp", true}, {"--lwf", true},
-                         {"--sam", true}, {"--rho", true}});
+                         {"--sam", true}, {"--rho", true}, {"--replay-buffer", true},
+                         {"--targeted", true}, {"--examples", true}});
         if (o.has("--preset") == o.has("--config"))
             throw UsageError{"give exactly one of --preset NAME or --config FILE "
                              "(see: forgetlab-cli presets)"};
@@ -137,6 +149,16 @@ int runCommand(const Args& args) {
         if (o.has("--device")) cfg.device = o.get("--device");
         // Strategies and SAM for the fine-tuning phase, on top of the config.
         cfg.strategies.replay_ratio = number(o, "--replay", cfg.strategies.replay_ratio);
+        cfg.strategies.replay_buffer =
+            static_cast<int>(o.integer("--replay-buffer", cfg.strategies.replay_buffer));
+        if (o.has("--targeted")) {
+            cfg.strategies.replay_select = "targeted";
+            cfg.strategies.replay_matrix = o.integer("--targeted", 0);
+            if (cfg.strategies.replay_ratio <= 0)
+                throw UsageError{"--targeted MATRIX chooses what replay keeps: also give --replay RATIO"};
+        }
+        cfg.eval.example_losses =
+            static_cast<int>(o.integer("--examples", cfg.eval.example_losses));
         cfg.strategies.ewc_lambda = number(o, "--ewc", cfg.strategies.ewc_lambda);
         cfg.strategies.l2sp_lambda = number(o, "--l2sp", cfg.strategies.l2sp_lambda);
         cfg.strategies.lwf_lambda = number(o, "--lwf", cfg.strategies.lwf_lambda);

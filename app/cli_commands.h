@@ -18,6 +18,7 @@ int landscapeCommand(const Args& args);
 int hessianCommand(const Args& args);
 int compareCommand(const Args& args);
 int wiseftCommand(const Args& args);
+int matrixCommand(const Args& args);
 
 void printUsage();
 

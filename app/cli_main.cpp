@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     if (verb == "hessian") return hessianCommand(args);
     if (verb == "compare") return compareCommand(args);
     if (verb == "wiseft") return wiseftCommand(args);
+    if (verb == "matrix") return matrixCommand(args);
     std::cerr << "forgetlab-cli: unknown command '" << verb << "'\n\n";
     printUsage();
     return 2;

@@ -39,10 +39,10 @@ struct StrategyStep {
         for (int64_t i = 0; i < steps; ++i) {
             const MixedBatch mixed = strategies->compose(batch);
             auto closure = [&] {
-                optimizer->zero_grad();
+                zeroGrad(*optimizer);
                 torch::Tensor loss = strategies->loss(*model, mixed);
                 loss.backward();
-                return loss.detach();
+                return loss;
             };
             optimizer->step(closure).item<double>();
         }

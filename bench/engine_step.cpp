@@ -38,10 +38,10 @@ EngineStep::EngineStep(const StepSpec& spec) {
 
 double EngineStep::step() {
     auto closure = [&]() {
-        m_optimizer->zero_grad();
+        zeroGrad(*m_optimizer);
         torch::Tensor loss = taskLoss(m_model->forward(m_input, m_head), m_target);
         loss.backward();
-        return loss.detach();
+        return loss;
     };
     return m_optimizer->step(closure).item<double>();
 }

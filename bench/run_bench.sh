@@ -150,6 +150,9 @@ run_row 6 "2-D grid points/s ÷ (1 ÷ one evaluation pass)" "≥ 0.90" 90 \
   bench_landscape --threads "$THREADS" ${PYTHON:+--python "$PYTHON"}
 run_row 9 "strategy step time ÷ plain fine-tuning step" "(information)" 80 \
   bench_strategies --threads "$THREADS"
+# Row 10: forgetting-matrix fit + one completion round against a NumPy reference (numpy only).
+run_row 10 "ForgetLab ÷ NumPy, fit of a 100 × 100,000 matrix + one completion round (H 20, K 30)" "≥ 1.00" 90 \
+  bench_matrix --threads "$THREADS" --python "${PYTHON:-/usr/bin/python3}" --max-seconds 30
 # Single-thread variants, as information: on a small VM, 2-thread OpenMP timings swing.
 if ((THREADS != 1)); then
   ONE=(--threads 1 --rounds 11 --max-seconds 20 --info)
@@ -237,6 +240,11 @@ $BUSY_NOTE
    256-example probe.
 9. bench/bench_strategies.cpp: a fine-tuning step with replay (a quarter of the batch),
    EWC, L2-SP or LwF (the StrategySet loss the Runner uses) over the plain step.
+10. bench/bench_matrix.cpp: fitMatrix and one completeMatrix round (1 seed, H 20, K 30) on a
+    seeded 100 x 100,000 rank-5-plus-noise matrix against bench/reference/matrix_reference.py
+    (NumPy: np.linalg.svd, the same three methods, RMSE/F1/AUC) on the identical matrix; time
+    over time. ForgetLab gets its singular vectors from the 100 x 100 Gram matrix; the
+    reference uses the natural np.linalg.svd, so most of the ratio is the algorithm.
 
 Rows marked "(information)" are not judged against a target.
 

@@ -107,6 +107,9 @@ void readTask(ObjectReader& r, TaskConfig& t) {
     r.read("kind", t.kind);
     r.read("classes", t.classes);
     r.read("permutation_seed", t.permutation_seed);
+    r.read("rotation", t.rotation);
+    r.read("noise", t.noise);
+    r.read("label_permutation_seed", t.label_permutation_seed);
     r.read("train_size", t.train_size);
     r.read("test_size", t.test_size);
 }
@@ -136,11 +139,17 @@ void readPhase(ObjectReader& r, PhaseConfig& p) {
 }
 
 json taskJson(const TaskConfig& t) {
-    return {{"kind", t.kind},
-            {"classes", t.classes},
-            {"permutation_seed", t.permutation_seed},
-            {"train_size", t.train_size},
-            {"test_size", t.test_size}};
+    json j = {{"kind", t.kind},
+              {"classes", t.classes},
+              {"permutation_seed", t.permutation_seed},
+              {"train_size", t.train_size},
+              {"test_size", t.test_size}};
+    // Transforms only when used: configs (and upstream cache keys) from before they
+    // existed stay exactly as they were.
+    if (t.rotation != 0) j["rotation"] = t.rotation;
+    if (t.noise != 0) j["noise"] = t.noise;
+    if (t.label_permutation_seed != 0) j["label_permutation_seed"] = t.label_permutation_seed;
+    return j;
 }
 
 json optimizerJson(const OptimizerConfig& o) {
@@ -190,6 +199,12 @@ void validateTask(const TaskConfig& t, const std::string& p, std::vector<ConfigE
         e.push_back({p + ".train_size", "must be between 1 and 60000"});
     if (t.test_size < 1 || t.test_size > 10000)
         e.push_back({p + ".test_size", "must be between 1 and 10000"});
+    if (!std::isfinite(t.rotation) || t.rotation < -360 || t.rotation > 360)
+        e.push_back({p + ".rotation", "rotation is in degrees, between -360 and 360"});
+    if (!std::isfinite(t.noise) || t.noise < 0 || t.noise > 10)
+        e.push_back({p + ".noise", "noise std must be between 0 (off) and 10"});
+    if (t.label_permutation_seed < 0)
+        e.push_back({p + ".label_permutation_seed", "must be >= 0 (0 = labels unchanged)"});
 }
 
 void validateOptimizer(const OptimizerConfig& o, const std::string& p,
@@ -264,6 +279,10 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
             st.object("replay", [&](ObjectReader& x) {
                 x.read("ratio", sc.replay_ratio);
                 x.read("buffer", sc.replay_buffer);
+                x.read("select", sc.replay_select);
+                x.read("matrix", sc.replay_matrix);
+                x.read("probe", sc.replay_probe);
+                x.read("probe_steps", sc.replay_probe_steps);
             });
             st.object("ewc", [&](ObjectReader& x) {
                 x.read("lambda", sc.ewc_lambda);
@@ -293,6 +312,7 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
             ev.read("trace_every", c.eval.trace_every);
             ev.read("trace_samples", c.eval.trace_samples);
             ev.read("checkpoint_every", c.eval.checkpoint_every);
+            ev.read("example_losses", c.eval.example_losses);
         });
     }
     // Value checks run even after type errors (a mistyped field keeps its default, so it
@@ -330,6 +350,22 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
         e.push_back({"strategies.replay.buffer",
                      "replay needs stored upstream examples: set a buffer of at least 1"});
     if (st.replay_buffer < 0) e.push_back({"strategies.replay.buffer", "must be >= 0"});
+    if (!oneOf<std::string>(st.replay_select, {"random", "targeted"}))
+        e.push_back({"strategies.replay.select",
+                     "unknown replay selection '" + st.replay_select + "'; use random or targeted"});
+    if (st.replay_select == "targeted" && st.replay_ratio > 0) {
+        if (st.replay_matrix < 1)
+            e.push_back({"strategies.replay.matrix",
+                         "targeted replay needs a stored forgetting matrix: give its id (see "
+                         "forgetlab-cli matrix list)"});
+        if (c.eval.example_losses < 1)
+            e.push_back({"eval.example_losses",
+                         "targeted replay picks among the tracked upstream examples: set at least 1"});
+        if (st.replay_probe < 1)
+            e.push_back({"strategies.replay.probe", "probe at least 1 example"});
+        if (st.replay_probe_steps < 1)
+            e.push_back({"strategies.replay.probe_steps", "probe with at least 1 step"});
+    }
     if (!(st.ewc_lambda >= 0) || !std::isfinite(st.ewc_lambda))
         e.push_back({"strategies.ewc.lambda", "lambda must be >= 0 (0 = off)"});
     if (st.ewc_lambda > 0 && st.ewc_samples < 1)
@@ -366,6 +402,8 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
         e.push_back({"eval.trace_samples", "must be between 2 and 10000"});
     if (ev.checkpoint_every < 0)
         e.push_back({"eval.checkpoint_every", "must be >= 0 (0 = only the final weights)"});
+    if (ev.example_losses < 0 || ev.example_losses > 60000)
+        e.push_back({"eval.example_losses", "must be between 0 (off) and 60000"});
     return e;
 }
 
@@ -379,7 +417,12 @@ std::string configToJson(const ExperimentConfig& c, int indent) {
               {"upstream", phaseJson(c.upstream)},
               {"downstream", phaseJson(c.downstream)},
               {"strategies",
-               {{"replay", {{"ratio", c.strategies.replay_ratio}, {"buffer", c.strategies.replay_buffer}}},
+               {{"replay", {{"ratio", c.strategies.replay_ratio},
+                            {"buffer", c.strategies.replay_buffer},
+                            {"select", c.strategies.replay_select},
+                            {"matrix", c.strategies.replay_matrix},
+                            {"probe", c.strategies.replay_probe},
+                            {"probe_steps", c.strategies.replay_probe_steps}}},
                 {"ewc", {{"lambda", c.strategies.ewc_lambda}, {"samples", c.strategies.ewc_samples}}},
                 {"l2sp", {{"lambda", c.strategies.l2sp_lambda}}},
                 {"lwf", {{"lambda", c.strategies.lwf_lambda},
@@ -400,7 +443,8 @@ std::string configToJson(const ExperimentConfig& c, int indent) {
                 {"hessian_topk", c.eval.hessian_topk},
                 {"trace_every", c.eval.trace_every},
                 {"trace_samples", c.eval.trace_samples},
-                {"checkpoint_every", c.eval.checkpoint_every}}}};
+                {"checkpoint_every", c.eval.checkpoint_every},
+                {"example_losses", c.eval.example_losses}}}};
     return j.dump(indent);
 }
 

@@ -7,13 +7,19 @@
 
 namespace forgetlab {
 
-// A task built from Fashion-MNIST: a set of classes, optionally with permuted pixels.
+// A task built from Fashion-MNIST: a set of classes, optionally with permuted pixels, and
+// optionally transformed (rotated images, noisy inputs, permuted labels): the task
+// families a forgetting-matrix sweep draws its rows from.
 struct TaskConfig {
     std::string kind = "classes";  // "classes" | "permuted"
     std::vector<int> classes = {0, 1, 2, 3, 4};
     int permutation_seed = 1;  // for "permuted": seed of the pixel permutation
     int train_size = 5000;     // examples drawn (deterministically from the seed)
     int test_size = 1000;
+    // Transforms (after the fields above, so positional initialisers keep working).
+    double rotation = 0.0;     // degrees, counter-clockwise about the image centre
+    double noise = 0.0;        // std of Gaussian noise added to the standardised pixels
+    int label_permutation_seed = 0;  // 0 = labels as they are; else a seeded shuffle of classes
 };
 
 struct ModelConfig {
@@ -57,6 +63,10 @@ struct EvalConfig {
     int trace_every = 0;         // Hutchinson trace every N steps (0 = off)
     int trace_samples = 20;
     int checkpoint_every = 0;    // fine-tuning checkpoints every N steps (0 = only final)
+    // Per-example forgetting (SCIENCE.md section 5): the loss of each of this many fixed,
+    // seeded upstream training examples, recorded before fine-tuning, at checkpoints and
+    // after. 0 = off.
+    int example_losses = 1000;
 };
 
 // Anti-forgetting strategies for the fine-tuning phase (SCIENCE.md section 4). Each is
@@ -69,6 +79,15 @@ struct StrategyConfig {
     double l2sp_lambda = 0.0;   // lambda/2 ||w - w_pre||^2
     double lwf_lambda = 0.0;    // weight of distilling the pre-trained model's outputs
     double lwf_temperature = 2.0;
+    // Which upstream examples replay keeps: "random" (a seeded draw from the upstream
+    // training set) or "targeted": the replay_buffer tracked examples (eval.example_losses)
+    // with the highest forgetting predicted for this downstream task by completing a
+    // stored forgetting matrix from replay_probe probed examples, measured after
+    // replay_probe_steps steps of fine-tuning a copy of the model.
+    std::string replay_select = "random";
+    long long replay_matrix = 0;  // id of the stored matrix (a sweep from the same upstream)
+    int replay_probe = 30;
+    int replay_probe_steps = 50;
     bool any() const {
         return replay_ratio > 0 || ewc_lambda > 0 || l2sp_lambda > 0 || lwf_lambda > 0;
     }

@@ -2,6 +2,7 @@
 
 #include "engine/allocator_tuning.h"
 #include "engine/sam_optimizer.h"
+#include "engine/sgd_optimizer.h"
 
 namespace forgetlab {
 
@@ -24,7 +25,7 @@ std::unique_ptr<torch::optim::Optimizer> makeBase(std::vector<torch::Tensor> par
                         .weight_decay(c.weight_decay));
     }
     TORCH_CHECK(c.name == "sgd", "unknown optimizer '", c.name, "'");
-    return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(c.lr)
+    return std::make_unique<SgdOptimizer>(params, torch::optim::SGDOptions(c.lr)
                                                            .momentum(c.momentum)
                                                            .nesterov(c.nesterov)
                                                            .weight_decay(c.weight_decay));
@@ -53,6 +54,16 @@ bool setRho(torch::optim::Optimizer& optimizer, double rho) {
     if (!sam) return false;
     sam->samOptions().rho(rho);
     return true;
+}
+
+void zeroGrad(torch::optim::Optimizer& optimizer) {
+    for (auto& group : optimizer.param_groups())
+        for (auto& p : group.params()) {
+            torch::Tensor& g = p.mutable_grad();
+            if (!g.defined()) continue;
+            if (g.grad_fn()) g.detach_();  // only after backward(create_graph=true)
+            g.zero_();
+        }
 }
 
 }  // namespace forgetlab

@@ -19,4 +19,8 @@ void setLearningRate(torch::optim::Optimizer& optimizer, double lr);
 // Sets SAM/ASAM rho; returns false if the optimizer does not use SAM.
 bool setRho(torch::optim::Optimizer& optimizer, double rho);
 
+// Zeroes every parameter's gradient, as Optimizer::zero_grad does (which is not virtual),
+// without detaching each leaf gradient first; used by every training closure.
+void zeroGrad(torch::optim::Optimizer& optimizer);
+
 }  // namespace forgetlab

@@ -2,6 +2,9 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
+#include "engine/forgetting_sweep.h"
 #include "engine/runner.h"
 
 namespace forgetlab {
@@ -17,13 +20,43 @@ RunSummary runAndRecord(const ExperimentConfig& config, Store& store, RunControl
     ro.checkpoint_dir = (fs::path(store.directory()) / "checkpoints" / ("run-" + std::to_string(runId))).string();
     ro.num_threads = options.num_threads;
 
+    // Targeted replay completes a stored forgetting matrix; one that cannot be used fails
+    // the run before any training, with the reason.
+    std::string setupError;
+    if (config.strategies.replay_ratio > 0 && config.strategies.replay_select == "targeted") {
+        try {
+            const MatrixInfo info = store.matrixInfo(config.strategies.replay_matrix);
+            const auto swept = nlohmann::json::parse(info.config_json, nullptr, false);
+            if (swept.is_object() && swept.contains("upstream_hash") &&
+                swept["upstream_hash"] != upstreamHash(config))
+                throw StoreError("forgetting matrix #" + std::to_string(info.id) +
+                                 " was swept from another pre-trained model (the seed, model or "
+                                 "upstream task differ), so its columns are other examples: sweep "
+                                 "from a run with this configuration and seed");
+            ro.replay_reference = std::make_shared<ForgetMatrix>(
+                loadStoredMatrix(store, config.strategies.replay_matrix));
+            if (ro.replay_reference->rows < 2)
+                setupError = "forgetting matrix #" + std::to_string(info.id) + " has " +
+                             std::to_string(ro.replay_reference->rows) +
+                             " finished rows; targeted replay needs at least 2 (finish its sweep)";
+        } catch (const StoreError& e) {
+            setupError = e.what();
+        }
+    }
+
     StoreSink storeSink(store, runId, options.flush_interval_ms);
     std::vector<MetricSink*> sinks = {&storeSink};
     if (live) sinks.push_back(live);
     TeeSink tee(sinks);
 
-    Runner runner(config, ro);
-    RunSummary summary = runner.run(tee, control);
+    RunSummary summary;
+    if (setupError.empty()) {
+        Runner runner(config, ro);
+        summary = runner.run(tee, control);
+    } else {
+        summary.status = status::kFailed;
+        summary.error = setupError;
+    }
     summary.run_id = runId;
     try {
         storeSink.flush();

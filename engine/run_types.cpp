@@ -34,6 +34,12 @@ std::string summaryToJson(const RunSummary& s) {
         j["bwt"] = s.bwt;
         j["fwt"] = s.fwt;
     }
+    if (s.examples_tracked > 0) {
+        j["examples_tracked"] = s.examples_tracked;
+        j["example_forgetting_mean"] = s.example_forgetting_mean;
+        j["example_forgotten_fraction"] = s.example_forgotten_fraction;
+    }
+    if (!s.replay_selection.empty()) j["replay_selection"] = nlohmann::json::parse(s.replay_selection);
     return j.dump();
 }
 

@@ -66,6 +66,13 @@ struct RunSummary {
     std::vector<std::vector<double>> accuracy_matrix;
     std::vector<double> initial_accuracy;  // b_j, for FWT
     double avg_acc = 0.0, bwt = 0.0, fwt = 0.0;
+    // Per-example forgetting of the tracked upstream examples (eval.example_losses):
+    // z_j = loss after - loss before; their mean and the share with z_j > 0.
+    int64_t examples_tracked = 0;
+    double example_forgetting_mean = 0.0;
+    double example_forgotten_fraction = 0.0;
+    // Targeted replay: the probe and the chosen buffer (empty otherwise).
+    std::string replay_selection;
 };
 
 std::string summaryToJson(const RunSummary& s);
@@ -81,6 +88,11 @@ public:
     }
     virtual void onCheckpoint(int64_t step, const std::string& tag, const std::string& file) {
         (void)step, (void)tag, (void)file;
+    }
+    // The loss of every tracked upstream example (eval.example_losses) at a fine-tuning
+    // step: 0 (before), checkpoints, and the last step.
+    virtual void onExampleLosses(int64_t step, const std::vector<float>& losses) {
+        (void)step, (void)losses;
     }
     // Progress within a phase: steps done of total (also called while pre-training).
     virtual void onProgress(Phase phase, int64_t step, int64_t total) {

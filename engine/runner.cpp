@@ -1,6 +1,9 @@
 #include "engine/runner.h"
 
+#include <algorithm>
 #include <chrono>
+#include <numeric>
+#include <random>
 #include <cmath>
 #include <filesystem>
 #include <thread>
@@ -9,6 +12,7 @@
 
 #include "engine/analysis_model.h"
 #include "engine/evaluation.h"
+#include "engine/example_forgetting.h"
 #include "engine/fashion_mnist.h"
 #include "engine/idx_reader.h"
 #include "engine/lr_schedule.h"
@@ -40,6 +44,9 @@ struct Runner::Impl {
     DataSplit probe;
     RunSummary summary;
     bool m_inFineTuning = false;
+    std::vector<int64_t> tracked;   // tracked upstream training examples (eval.example_losses)
+    std::vector<float> lossBefore;  // their losses before fine-tuning
+    std::vector<int64_t> replayIndices;  // targeted replay's choice (empty = random)
 
     // A checkpoint of the weights as they are now, for analysing a live run.
     void snapshot() { checkpoint("snapshot-" + std::to_string(summary.steps), summary.steps); }
@@ -84,11 +91,11 @@ struct Runner::Impl {
             MixedBatch mixed;
             if (strategies) mixed = strategies->compose(batch);
             auto closure = [&]() {
-                optimizer->zero_grad();
+                zeroGrad(*optimizer);
                 torch::Tensor loss = strategies ? strategies->loss(*model, mixed) : trainLoss(batch);
                 loss.backward();
                 if (clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), clip);
-                return loss.detach();
+                return loss;
             };
             const double loss = optimizer->step(closure).item<double>();
             if (!std::isfinite(loss)) {
@@ -120,8 +127,10 @@ struct Runner::Impl {
             sink->onMetrics(points);
             sink->onProgress(phaseId, step, total);
             if (fineTuning && cfg.eval.checkpoint_every > 0 && step % cfg.eval.checkpoint_every == 0 &&
-                step != total)
+                step != total) {
                 checkpoint("step-" + std::to_string(step), step);
+                recordExampleLosses(step);
+            }
         }
         return total;
     }
@@ -130,7 +139,8 @@ struct Runner::Impl {
         std::shared_ptr<ForgetModel> teacher;
         if (cfg.strategies.lwf_lambda > 0) teacher = frozenCopy(*model, cfg.model, headOutputs(cfg));
         return std::make_unique<StrategySet>(cfg.strategies, *model, teacher, up,
-                                             uint64_t(cfg.seed) * 2654435761ULL + 5);
+                                             uint64_t(cfg.seed) * 2654435761ULL + 5,
+                                             replayIndices.empty() ? nullptr : &replayIndices);
     }
 
     // Sharpness and Hessian are measured on a fixed probe of downstream training data.
@@ -186,6 +196,17 @@ struct Runner::Impl {
     }
 
     void pretrain() {
+        if (!opts.pretrained_file.empty()) {
+            if (!fs::exists(opts.pretrained_file))
+                throw EndRun{status::kFailed, "the pre-trained checkpoint " + opts.pretrained_file +
+                                                  " does not exist (deleted or moved?); pick a run "
+                                                  "whose checkpoint files are still there"};
+            loadIntoModule(*model, loadSafetensors(opts.pretrained_file), opts.pretrained_file);
+            summary.upstream_from_cache = true;
+            sink->onEvent(0, "upstream_checkpoint",
+                          nlohmann::json{{"file", fs::path(opts.pretrained_file).filename().string()}}.dump());
+            return;
+        }
         std::string cacheFile;
         if (!opts.cache_dir.empty()) {
             cacheFile = (fs::path(opts.cache_dir) / ("upstream-" + upstreamHash(cfg) + ".safetensors")).string();
@@ -237,6 +258,14 @@ struct Runner::Impl {
         if (cfg.eval.trace_every > 0) tracePoint(0, points);
         summary.upstream_acc_before = summary.upstream_acc_after;
         sink->onMetrics(points);
+        if (cfg.eval.example_losses > 0) {
+            tracked = trackedExampleIndices(up.train.size(), cfg.eval.example_losses, cfg.seed);
+            lossBefore = exampleLosses(*model, up.train, tracked, up.head);
+            summary.examples_tracked = static_cast<int64_t>(tracked.size());
+            sink->onExampleLosses(0, lossBefore);
+        }
+        if (cfg.strategies.replay_ratio > 0 && cfg.strategies.replay_select == "targeted")
+            chooseTargetedReplay();
         torch::manual_seed(cfg.seed + 1);
         m_inFineTuning = true;
         try {
@@ -245,11 +274,111 @@ struct Runner::Impl {
             if (end.status == status::kStopped) {
                 finalEval();
                 checkpoint("final", summary.steps);
+                recordExampleLosses(summary.steps);
             }
             throw;
         }
         finalEval();
         checkpoint("final", summary.steps);
+        recordExampleLosses(summary.steps);
+    }
+
+    // Losses of the tracked examples now; the summary's per-example forgetting follows the
+    // latest call.
+    void recordExampleLosses(int64_t step) {
+        if (tracked.empty()) return;
+        const std::vector<float> now = exampleLosses(*model, up.train, tracked, up.head);
+        sink->onExampleLosses(step, now);
+        double sum = 0;
+        int64_t forgotten = 0;
+        for (size_t j = 0; j < now.size(); ++j) {
+            const double z = double(now[j]) - double(lossBefore[j]);
+            sum += z;
+            forgotten += z > 0;
+        }
+        summary.example_forgetting_mean = now.empty() ? 0.0 : sum / double(now.size());
+        summary.example_forgotten_fraction = now.empty() ? 0.0 : double(forgotten) / double(now.size());
+    }
+
+    // Targeted replay: fine-tune a copy of the model for a few steps, measure the
+    // forgetting of `probe` tracked examples, complete the rest of this task's row from
+    // the stored matrix (kNN over its tasks) and keep the examples predicted to be
+    // forgotten most.
+    void chooseTargetedReplay() {
+        const StrategyConfig& st = cfg.strategies;
+        const auto& ref = opts.replay_reference;
+        if (!ref)
+            throw EndRun{status::kFailed, "targeted replay needs the forgetting matrix #" +
+                                              std::to_string(st.replay_matrix) + ", which was not loaded"};
+        if (ref->cols != static_cast<int64_t>(tracked.size()))
+            throw EndRun{status::kFailed,
+                         "forgetting matrix #" + std::to_string(st.replay_matrix) + " has " +
+                             std::to_string(ref->cols) + " columns but this run tracks " +
+                             std::to_string(tracked.size()) +
+                             " upstream examples (eval.example_losses): use a matrix swept from the "
+                             "same upstream set-up"};
+        // The probe: a copy trained like the real run, without strategies.
+        std::vector<int> heads = {up.num_outputs};
+        if (cfg.model.head == "multi") heads.push_back(down.num_outputs);
+        auto copy = frozenCopy(*model, cfg.model, heads);
+        for (auto& p : copy->parameters()) p.requires_grad_(true);
+        copy->train();
+        auto optimizer = makeOptimizer(copy->parameters(), cfg.downstream.optimizer);
+        BatchSampler sampler(down.train.size(), cfg.downstream.batch_size,
+                             uint64_t(cfg.seed) * 1000003ULL + 29);
+        const int probeSteps = std::min(st.replay_probe_steps, cfg.downstream.steps);
+        for (int step = 1; step <= probeSteps; ++step) {
+            if (control->stopRequested()) throw EndRun{status::kStopped, ""};
+            const Batch b = down.train.rows(sampler.next(), down.head);
+            auto closure = [&]() {
+                zeroGrad(*optimizer);
+                torch::Tensor loss = taskLoss(copy->forward(b.input, b.head), b.target);
+                loss.backward();
+                return loss;
+            };
+            optimizer->step(closure);
+        }
+        // K probed examples, seeded.
+        const int64_t n = static_cast<int64_t>(tracked.size());
+        const int k = static_cast<int>(std::min<int64_t>(st.replay_probe, n));
+        std::vector<int64_t> positions(static_cast<size_t>(n));
+        std::iota(positions.begin(), positions.end(), 0);
+        std::mt19937_64 rng(uint64_t(cfg.seed) * 7777ULL + 3);
+        std::shuffle(positions.begin(), positions.end(), rng);
+        positions.resize(static_cast<size_t>(k));
+        std::sort(positions.begin(), positions.end());
+        std::vector<int64_t> probeIdx;
+        for (int64_t pos : positions) probeIdx.push_back(tracked[static_cast<size_t>(pos)]);
+        const std::vector<float> after = exampleLosses(*copy, up.train, probeIdx, up.head);
+        std::vector<double> observed;
+        for (size_t i = 0; i < positions.size(); ++i)
+            observed.push_back(double(after[i]) - double(lossBefore[static_cast<size_t>(positions[i])]));
+        std::vector<double> predicted = predictRow(*ref, positions, observed, CompletionMethod::Knn);
+        for (size_t i = 0; i < positions.size(); ++i)
+            predicted[static_cast<size_t>(positions[i])] = observed[i];  // measured beats predicted
+        // The replay_buffer examples with the highest predicted forgetting.
+        std::vector<int64_t> order(static_cast<size_t>(n));
+        std::iota(order.begin(), order.end(), 0);
+        const int64_t keep = std::min<int64_t>(st.replay_buffer, n);
+        std::partial_sort(order.begin(), order.begin() + keep, order.end(), [&](int64_t a, int64_t b) {
+            return predicted[size_t(a)] > predicted[size_t(b)] ||
+                   (predicted[size_t(a)] == predicted[size_t(b)] && a < b);
+        });
+        order.resize(static_cast<size_t>(keep));
+        double chosenMean = 0, allMean = 0;
+        for (int64_t pos : order) chosenMean += predicted[size_t(pos)];
+        for (double v : predicted) allMean += v;
+        chosenMean /= std::max<int64_t>(keep, 1);
+        allMean /= std::max<int64_t>(n, 1);
+        std::sort(order.begin(), order.end());
+        replayIndices.clear();
+        for (int64_t pos : order) replayIndices.push_back(tracked[size_t(pos)]);
+        nlohmann::json ev = {{"matrix", st.replay_matrix},      {"probe", k},
+                             {"probe_steps", probeSteps},       {"buffer", keep},
+                             {"predicted_mean_chosen", chosenMean},
+                             {"predicted_mean_all", allMean}};
+        sink->onEvent(0, "targeted_replay", ev.dump());
+        summary.replay_selection = ev.dump();
     }
 
     // Makes sure the summary's "after" values describe the last step done.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config.h"
+#include "forgetting_matrix.h"
 #include "run_control.h"
 #include "run_types.h"
 
@@ -15,6 +16,12 @@ struct RunnerOptions {
     std::string cache_dir;       // upstream checkpoint cache (created if missing); "" = no cache
     std::string checkpoint_dir;  // where this run's checkpoints go; "" = none written
     int num_threads = 0;         // torch intra-op threads, 0 = leave as is
+    // Start fine-tuning from these weights (a run's "pretrained" safetensors checkpoint)
+    // instead of pre-training or the cache; a missing or mismatched file fails the run.
+    std::string pretrained_file;
+    // The stored forgetting matrix targeted replay completes (strategies.replay.select =
+    // "targeted"); its columns must be this config's tracked upstream examples.
+    std::shared_ptr<const ForgetMatrix> replay_reference;
 };
 
 class Runner {

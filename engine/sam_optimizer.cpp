@@ -1,7 +1,5 @@
 #include "engine/sam_optimizer.h"
 
-#include <c10/util/string_utils.h>
-
 namespace forgetlab {
 
 SamOptimizer::SamOptimizer(std::vector<torch::Tensor> params,
@@ -58,20 +56,43 @@ torch::Tensor SamOptimizer::step(LossClosure closure) {
         torch::AutoGradMode enable(true);
         loss = closure();  // g at w
     }
-    const auto& params = param_groups_.at(0).params();
-    std::vector<torch::Tensor> saved;
+    auto& params = param_groups_.at(0).params();
+    // The same e as perturbation(), applied in place: no per-step temporaries beyond the
+    // norms, and the weights saved into buffers that live as long as the optimizer.
+    std::vector<bool> perturbed(params.size(), false);
     {
         torch::NoGradGuard noGrad;
-        std::vector<torch::Tensor> e = perturbation();
+        const SamOptions& opt = samOptions();
+        if (m_saved.size() != params.size()) m_saved.assign(params.size(), torch::Tensor());
+        std::vector<torch::Tensor> scale(params.size());  // ASAM's T per weight tensor
+        std::vector<torch::Tensor> norms;
+        norms.reserve(params.size());
         for (size_t i = 0; i < params.size(); ++i) {
-            torch::Tensor p = params[i];
-            saved.push_back(p.detach().clone());
-            if (!e[i].defined()) continue;
-            p.add_(e[i]);
-            const auto key = c10::guts::to_string(p.unsafeGetTensorImpl());
-            auto& st = state_[key];
-            if (!st) st = std::make_unique<SamParamState>();
-            static_cast<SamParamState&>(*st).e(e[i]);
+            const torch::Tensor& g = params[i].grad();
+            if (!g.defined()) continue;
+            if (opt.adaptive() && params[i].dim() >= 2) {
+                scale[i] = params[i].abs().add_(opt.eta());
+                norms.push_back((scale[i] * g).norm());
+            } else {
+                norms.push_back(g.norm());
+            }
+        }
+        const double sq =
+            norms.empty() ? 0.0 : torch::stack(norms).to(torch::kFloat64).pow(2).sum().item<double>();
+        const double factor = opt.rho() / (std::sqrt(sq) + 1e-12);
+        for (size_t i = 0; i < params.size(); ++i) {
+            torch::Tensor& p = params[i];
+            const torch::Tensor& g = p.grad();
+            if (!g.defined()) continue;
+            if (!m_saved[i].defined() || !m_saved[i].sizes().equals(p.sizes()))
+                m_saved[i] = p.detach().clone();
+            else
+                m_saved[i].copy_(p);
+            if (scale[i].defined())
+                p.addcmul_(scale[i].mul_(scale[i]), g, factor);  // w += rho T^2 g / ||T g||
+            else
+                p.add_(g, factor);  // w += rho g / ||g||
+            perturbed[i] = true;
         }
     }
     {
@@ -80,10 +101,8 @@ torch::Tensor SamOptimizer::step(LossClosure closure) {
     }
     {
         torch::NoGradGuard noGrad;
-        for (size_t i = 0; i < params.size(); ++i) {
-            torch::Tensor p = params[i];
-            p.copy_(saved[i]);  // bit-exact restore
-        }
+        for (size_t i = 0; i < params.size(); ++i)
+            if (perturbed[i]) params[i].copy_(m_saved[i]);  // bit-exact restore
     }
     m_base->step();
     return loss;

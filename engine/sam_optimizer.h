@@ -25,11 +25,6 @@ struct SamOptions : public torch::optim::OptimizerCloneableOptions<SamOptions> {
     void set_lr(const double) override {}
 };
 
-// Per-parameter state: the last perturbation applied.
-struct SamParamState : public torch::optim::OptimizerCloneableParamState<SamParamState> {
-    TORCH_ARG(torch::Tensor, e);
-};
-
 class SamOptimizer : public torch::optim::Optimizer {
 public:
     SamOptimizer(std::vector<torch::Tensor> params, std::unique_ptr<torch::optim::Optimizer> base,
@@ -43,6 +38,9 @@ public:
 
 private:
     std::unique_ptr<torch::optim::Optimizer> m_base;
+    // Weights saved before the perturbation, one buffer per parameter, reused every step
+    // (a vector, not LibTorch's string-keyed state map: this is on the hot path).
+    std::vector<torch::Tensor> m_saved;
 };
 
 }  // namespace forgetlab

@@ -138,12 +138,12 @@ private:
             MixedBatch mixed;
             if (strategies) mixed = strategies->compose(batch);
             auto closure = [&]() {
-                optimizer->zero_grad();
+                zeroGrad(*optimizer);
                 torch::Tensor loss = strategies ? strategies->loss(*model, mixed)
                                                 : taskLoss(model->forward(batch.input, batch.head), batch.target);
                 loss.backward();
                 if (oc.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), oc.grad_clip);
-                return loss.detach();
+                return loss;
             };
             const double loss = optimizer->step(closure).item<double>();
             ++globalStep;

@@ -76,6 +76,35 @@ const char* const kMigrations[] = {
     );
     CREATE INDEX hessians_run ON hessians(run);
     )sql",
+    R"sql(
+    CREATE TABLE example_losses (
+        run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        losses BLOB NOT NULL,
+        PRIMARY KEY (run, step)
+    );
+    CREATE TABLE matrices (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        created TEXT NOT NULL,
+        source TEXT NOT NULL,
+        status TEXT NOT NULL,
+        config TEXT NOT NULL,
+        rows_planned INTEGER NOT NULL,
+        cols INTEGER NOT NULL,
+        col_names TEXT NOT NULL DEFAULT '[]',
+        pid INTEGER,
+        host TEXT
+    );
+    CREATE TABLE matrix_rows (
+        matrix INTEGER NOT NULL REFERENCES matrices(id) ON DELETE CASCADE,
+        row INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        vals BLOB NOT NULL,
+        extra TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (matrix, row)
+    );
+    )sql",
 };
 
 // RAII prepared statement.
@@ -95,6 +124,16 @@ public:
     Stmt& bind(int i, const std::string& v) {
         sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         return *this;
+    }
+    Stmt& bindBlob(int i, const void* data, size_t bytes) {
+        sqlite3_bind_blob64(m_stmt, i, data, bytes, SQLITE_TRANSIENT);
+        return *this;
+    }
+    template <class T>
+    std::vector<T> blob(int c) const {
+        const auto* p = static_cast<const T*>(sqlite3_column_blob(m_stmt, c));
+        const size_t n = static_cast<size_t>(sqlite3_column_bytes(m_stmt, c)) / sizeof(T);
+        return p ? std::vector<T>(p, p + n) : std::vector<T>();
     }
     // Returns true while there is a row.
     bool step(const std::string& path) {
@@ -281,6 +320,129 @@ void Store::markInterrupted() {
                m_path);
         u.bind(1, id).step(m_path);
     }
+    // Sweeps likewise: their finished rows stay, and the sweep can be resumed.
+    std::vector<int64_t> deadSweeps;
+    {
+        Stmt s(m_db, "SELECT id, pid, host FROM matrices WHERE status = 'running';", m_path);
+        const std::string host = hostName();
+        while (s.step(m_path))
+            if (s.text(2) == host && !processAlive(s.i64(1))) deadSweeps.push_back(s.i64(0));
+    }
+    for (int64_t id : deadSweeps) {
+        Stmt u(m_db,
+               "UPDATE matrices SET status = 'interrupted' WHERE id = ? AND status = 'running';",
+               m_path);
+        u.bind(1, id).step(m_path);
+    }
+}
+
+// ---- per-example losses and forgetting matrices ----------------------------------------
+
+void Store::saveExampleLosses(int64_t runId, int64_t step, const std::vector<float>& losses) {
+    Stmt s(m_db, "INSERT OR REPLACE INTO example_losses (run, step, losses) VALUES (?, ?, ?);",
+           m_path);
+    s.bind(1, runId).bind(2, step).bindBlob(3, losses.data(), losses.size() * sizeof(float));
+    s.step(m_path);
+}
+
+std::vector<ExampleLossRow> Store::exampleLosses(int64_t runId) {
+    Stmt s(m_db, "SELECT step, losses FROM example_losses WHERE run = ? ORDER BY step;", m_path);
+    s.bind(1, runId);
+    std::vector<ExampleLossRow> out;
+    while (s.step(m_path)) out.push_back({s.i64(0), s.blob<float>(1)});
+    return out;
+}
+
+int64_t Store::createMatrix(const std::string& name, const std::string& source,
+                            const std::string& configJson, int64_t rowsPlanned, int64_t cols,
+                            const std::string& colNamesJson, const std::string& status) {
+    Stmt s(m_db,
+           "INSERT INTO matrices (name, created, source, status, config, rows_planned, cols, "
+           "col_names, pid, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+           m_path);
+    s.bind(1, name).bind(2, nowIso()).bind(3, source).bind(4, status).bind(5, configJson);
+    s.bind(6, rowsPlanned).bind(7, cols).bind(8, colNamesJson);
+    s.bind(9, int64_t(::getpid())).bind(10, hostName());
+    s.step(m_path);
+    return sqlite3_last_insert_rowid(m_db);
+}
+
+void Store::addMatrixRow(int64_t matrixId, int64_t row, const std::string& name,
+                         const std::vector<double>& values, const std::string& extraJson) {
+    Stmt s(m_db,
+           "INSERT OR REPLACE INTO matrix_rows (matrix, row, name, vals, extra) "
+           "VALUES (?, ?, ?, ?, ?);",
+           m_path);
+    s.bind(1, matrixId).bind(2, row).bind(3, name);
+    s.bindBlob(4, values.data(), values.size() * sizeof(double)).bind(5, extraJson);
+    s.step(m_path);
+}
+
+void Store::setMatrixStatus(int64_t matrixId, const std::string& status) {
+    // A sweep taken up again belongs to this process from now on.
+    Stmt s(m_db, "UPDATE matrices SET status = ?, pid = ?, host = ? WHERE id = ?;", m_path);
+    s.bind(1, status).bind(2, int64_t(::getpid())).bind(3, hostName()).bind(4, matrixId);
+    s.step(m_path);
+}
+
+namespace {
+const char* kMatrixColumns =
+    "SELECT m.id, m.name, m.created, m.source, m.status, m.config, m.rows_planned, m.cols, "
+    "(SELECT count(*) FROM matrix_rows r WHERE r.matrix = m.id) FROM matrices m";
+
+MatrixInfo readMatrixInfo(const Stmt& s) {
+    MatrixInfo m;
+    m.id = s.i64(0);
+    m.name = s.text(1);
+    m.created = s.text(2);
+    m.source = s.text(3);
+    m.status = s.text(4);
+    m.config_json = s.text(5);
+    m.rows_planned = s.i64(6);
+    m.cols = s.i64(7);
+    m.rows_done = s.i64(8);
+    return m;
+}
+}  // namespace
+
+std::vector<MatrixInfo> Store::listMatrices() {
+    Stmt s(m_db, (std::string(kMatrixColumns) + " ORDER BY m.id;").c_str(), m_path);
+    std::vector<MatrixInfo> out;
+    while (s.step(m_path)) out.push_back(readMatrixInfo(s));
+    return out;
+}
+
+MatrixInfo Store::matrixInfo(int64_t matrixId) {
+    Stmt s(m_db, (std::string(kMatrixColumns) + " WHERE m.id = ?;").c_str(), m_path);
+    s.bind(1, matrixId);
+    if (!s.step(m_path))
+        throw StoreError("there is no forgetting matrix #" + std::to_string(matrixId) +
+                         " in " + m_path + "; list them with `forgetlab-cli matrix list`");
+    return readMatrixInfo(s);
+}
+
+std::vector<MatrixRowData> Store::matrixRows(int64_t matrixId) {
+    Stmt s(m_db,
+           "SELECT row, name, vals, extra FROM matrix_rows WHERE matrix = ? ORDER BY row;", m_path);
+    s.bind(1, matrixId);
+    std::vector<MatrixRowData> out;
+    while (s.step(m_path)) out.push_back({s.i64(0), s.text(1), s.blob<double>(2), s.text(3)});
+    return out;
+}
+
+std::string Store::matrixColumnNamesJson(int64_t matrixId) {
+    Stmt s(m_db, "SELECT col_names FROM matrices WHERE id = ?;", m_path);
+    s.bind(1, matrixId);
+    return s.step(m_path) ? s.text(0) : std::string("[]");
+}
+
+void Store::deleteMatrix(int64_t matrixId) {
+    transaction([&] {
+        Stmt r(m_db, "DELETE FROM matrix_rows WHERE matrix = ?;", m_path);
+        r.bind(1, matrixId).step(m_path);
+        Stmt m(m_db, "DELETE FROM matrices WHERE id = ?;", m_path);
+        m.bind(1, matrixId).step(m_path);
+    });
 }
 
 int64_t Store::createRun(const std::string& name, const std::string& configJson, unsigned seed,

@@ -55,6 +55,32 @@ struct AnalysisRow {
     std::string result_json;  // landscapeToJson / hessianToJson
 };
 
+// The loss of every tracked upstream example at one fine-tuning step.
+struct ExampleLossRow {
+    int64_t step = 0;
+    std::vector<float> losses;
+};
+
+// A stored forgetting matrix (SCIENCE.md section 5): from a sweep or imported from CSV.
+struct MatrixInfo {
+    int64_t id = 0;
+    std::string name;
+    std::string created;
+    std::string source;  // "sweep" | "csv"
+    std::string status;  // "running" | "done" | "stopped" | "interrupted" | "failed"
+    std::string config_json;  // the sweep's set-up (base config, families, ...)
+    int64_t rows_planned = 0;
+    int64_t rows_done = 0;
+    int64_t cols = 0;
+};
+
+struct MatrixRowData {
+    int64_t row = 0;  // position in the sweep's plan
+    std::string name;
+    std::vector<double> values;
+    std::string extra_json;  // what the row's run measured besides z (accuracies, ...)
+};
+
 class Store {
 public:
     // Opens or creates the database, applies migrations, and marks runs left "running" by
@@ -97,6 +123,23 @@ public:
     int64_t saveHessian(int64_t runId, int64_t step, const std::string& resultJson);
     std::vector<AnalysisRow> hessians(int64_t runId);  // newest first
 
+    void saveExampleLosses(int64_t runId, int64_t step, const std::vector<float>& losses);
+    std::vector<ExampleLossRow> exampleLosses(int64_t runId);  // by step
+
+    int64_t createMatrix(const std::string& name, const std::string& source,
+                         const std::string& configJson, int64_t rowsPlanned, int64_t cols,
+                         const std::string& colNamesJson = "[]",
+                         const std::string& status = "running");
+    void addMatrixRow(int64_t matrixId, int64_t row, const std::string& name,
+                      const std::vector<double>& values, const std::string& extraJson = "{}");
+    // Also records this process as the matrix's owner (for interruption detection).
+    void setMatrixStatus(int64_t matrixId, const std::string& status);
+    std::vector<MatrixInfo> listMatrices();
+    MatrixInfo matrixInfo(int64_t matrixId);  // throws StoreError if there is none
+    std::vector<MatrixRowData> matrixRows(int64_t matrixId);  // by row
+    std::string matrixColumnNamesJson(int64_t matrixId);
+    void deleteMatrix(int64_t matrixId);
+
     // Runs everything in fn inside one transaction (rolled back if fn throws).
     template <class F>
     void transaction(F&& fn) {
@@ -134,6 +177,7 @@ public:
     void onMetrics(const std::vector<MetricPoint>& points) override;
     void onEvent(int64_t step, const std::string& kind, const std::string& json) override;
     void onCheckpoint(int64_t step, const std::string& tag, const std::string& file) override;
+    void onExampleLosses(int64_t step, const std::vector<float>& losses) override;
     void flush();
 
 private:
@@ -154,6 +198,7 @@ public:
     void onMetrics(const std::vector<MetricPoint>& points) override;
     void onEvent(int64_t step, const std::string& kind, const std::string& json) override;
     void onCheckpoint(int64_t step, const std::string& tag, const std::string& file) override;
+    void onExampleLosses(int64_t step, const std::vector<float>& losses) override;
     void onProgress(Phase phase, int64_t step, int64_t total) override;
 
 private:

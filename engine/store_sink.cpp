@@ -43,6 +43,11 @@ void StoreSink::onCheckpoint(int64_t step, const std::string& tag, const std::st
     m_store.addCheckpoint(m_runId, step, tag, file);
 }
 
+void StoreSink::onExampleLosses(int64_t step, const std::vector<float>& losses) {
+    flush();
+    m_store.saveExampleLosses(m_runId, step, losses);
+}
+
 void StoreSink::maybeFlush() {
     if (nowMs() - m_lastFlushMs >= m_flushMs) flush();
 }
@@ -67,6 +72,9 @@ void TeeSink::onEvent(int64_t step, const std::string& kind, const std::string& 
 }
 void TeeSink::onCheckpoint(int64_t step, const std::string& tag, const std::string& file) {
     for (auto* s : m_sinks) s->onCheckpoint(step, tag, file);
+}
+void TeeSink::onExampleLosses(int64_t step, const std::vector<float>& losses) {
+    for (auto* s : m_sinks) s->onExampleLosses(step, losses);
 }
 void TeeSink::onProgress(Phase phase, int64_t step, int64_t total) {
     for (auto* s : m_sinks) s->onProgress(phase, step, total);

@@ -41,8 +41,11 @@ class StrategySet {
 public:
     // `model` holds the pre-trained weights now; `teacher` is a frozen copy of them (used
     // only for LwF, may be null otherwise). `upstream` supplies replay and Fisher data.
+    // `replayIndices`, when given, are the upstream training examples the replay buffer
+    // keeps (targeted replay); otherwise replay_buffer of them are drawn from the seed.
     StrategySet(const StrategyConfig& config, ForgetModel& model,
-                std::shared_ptr<ForgetModel> teacher, const Task& upstream, uint64_t seed);
+                std::shared_ptr<ForgetModel> teacher, const Task& upstream, uint64_t seed,
+                const std::vector<int64_t>* replayIndices = nullptr);
 
     // Replaces round(ratio * B) rows of the downstream batch with replayed examples.
     MixedBatch compose(const Batch& downstream);

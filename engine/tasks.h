@@ -59,6 +59,10 @@ Task buildFashionTask(const FashionMnist& data, const TaskConfig& task, const Mo
 // The pixel permutation for a seed (identity for seed 0).
 std::vector<int64_t> pixelPermutation(int seed);
 
+// The label permutation of a task with `classes` classes for a seed: position i's examples
+// get the label of position map[i]. Identity for seed 0; otherwise a seeded derangement.
+std::vector<int> labelPermutation(size_t classes, int seed);
+
 // Mean cross-entropy over all target positions; logits [..., C], target [...].
 torch::Tensor taskLoss(const torch::Tensor& logits, const torch::Tensor& target);
 

@@ -12,6 +12,7 @@ PACKAGES=(
   libsqlite3-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist fortunes fortunes-de fortunes-es
   python3-torch
+  python3-numpy
 )
 
 missing=()

@@ -21,6 +21,8 @@ EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
     m_traceEvery = makeIntSpin(0, 1'000'000);
     m_traceSamples = makeIntSpin(0, 10'000);
     m_checkpointEvery = makeIntSpin(0, 1'000'000);
+    m_exampleLosses = makeIntSpin(0, 60'000);
+    m_exampleLosses->setSingleStep(100);
 
     addRow(form, tr("Evaluate every"), QStringLiteral("every"), m_every,
            tr("Steps between test loss/accuracy and sharpness measurements"));
@@ -44,6 +46,9 @@ EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
     addRow(form, tr("Checkpoint every"), QStringLiteral("checkpoint_every"), m_checkpointEvery,
            tr("Fine-tuning steps between stored weights (for the Landscape tab's timeline); "
               "0 = only the pre-trained and the final weights"));
+    addRow(form, tr("Tracked examples"), QStringLiteral("example_losses"), m_exampleLosses,
+           tr("Upstream training examples whose own loss is recorded before, at checkpoints "
+              "and after fine-tuning (per-example forgetting, Forgetting map tab); 0 = off"));
 }
 
 void EvalEditor::setEval(const EvalConfig& e) {
@@ -57,6 +62,7 @@ void EvalEditor::setEval(const EvalConfig& e) {
     m_traceEvery->setValue(e.trace_every);
     m_traceSamples->setValue(e.trace_samples);
     m_checkpointEvery->setValue(e.checkpoint_every);
+    m_exampleLosses->setValue(e.example_losses);
 }
 
 void EvalEditor::readEval(EvalConfig& e, std::vector<ConfigError>& errors) const {
@@ -70,6 +76,7 @@ void EvalEditor::readEval(EvalConfig& e, std::vector<ConfigError>& errors) const
     e.trace_every = m_traceEvery->value();
     e.trace_samples = m_traceSamples->value();
     e.checkpoint_every = m_checkpointEvery->value();
+    e.example_losses = m_exampleLosses->value();
 }
 
 }  // namespace forgetlab::ui

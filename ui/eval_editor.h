@@ -28,6 +28,7 @@ private:
     QSpinBox* m_traceEvery;
     QSpinBox* m_traceSamples;
     QSpinBox* m_checkpointEvery;
+    QSpinBox* m_exampleLosses;
 };
 
 }  // namespace forgetlab::ui

@@ -279,14 +279,33 @@ void LivePlots::appendPoints(qint64 key, const std::vector<MetricPoint>& points)
             break;
         }
     }
-    for (Series& s : series) {
-        if (!s.steps.isEmpty()) s.graph->addData(s.steps, s.values, /*alreadySorted=*/true);
+    // Only plots that got points are redrawn: during a run the loss plot changes every
+    // pull, the other two only at evaluations, and painting is the GUI's main cost.
+    const int plotOf[6] = {kLossPlot,     kLossPlot,      kAccuracyPlot,
+                           kAccuracyPlot, kSharpnessPlot, kSharpnessPlot};
+    bool dirty[kPlotCount] = {false, false, false};
+    for (int i = 0; i < 6; ++i) {
+        if (series[i].steps.isEmpty()) continue;
+        series[i].graph->addData(series[i].steps, series[i].values, /*alreadySorted=*/true);
+        dirty[plotOf[i]] = true;
     }
+    const std::string hessianPrefix = keys::kHessianPrefix;
+    for (const MetricPoint& p : points)
+        if (p.key.rfind(hessianPrefix, 0) == 0) {
+            dirty[kSharpnessPlot] = true;
+            break;
+        }
     appendHessianExtras(run, points);
+    const QCPRange xBefore = m_plots[kLossPlot]->xAxis->range();
+    const double upBefore = run.upBefore;
     updateReference(run);
+    if (!(std::isnan(upBefore) && std::isnan(run.upBefore)) && upBefore != run.upBefore)
+        dirty[kAccuracyPlot] = true;
     restyle();  // markers go once a series is dense
     if (m_follow) applyAutoRange();
-    replotAll();
+    const bool xMoved = m_plots[kLossPlot]->xAxis->range() != xBefore;
+    for (int i = 0; i < kPlotCount; ++i)
+        if (dirty[i] || xMoved) m_plots[i]->replot(QCustomPlot::rpQueuedReplot);
 }
 
 // λ2..λ5 and the trace with its standard error (present when the run tracks them).
@@ -343,7 +362,8 @@ void LivePlots::updateTraceAxis() {
 
 void LivePlots::setRunSteps(qint64 key, int64_t totalSteps) {
     auto it = m_runs.find(key);
-    if (it == m_runs.end()) return;
+    // Called on every live pull: nothing to redraw unless the length really changed.
+    if (it == m_runs.end() || it->second->totalSteps == totalSteps) return;
     it->second->totalSteps = totalSteps;
     updateReference(*it->second);
     if (m_follow) applyAutoRange();

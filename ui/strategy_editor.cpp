@@ -1,5 +1,6 @@
 #include "ui/strategy_editor.h"
 
+#include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -51,6 +52,11 @@ StrategyEditor::StrategyEditor(FieldErrors& errors, QWidget* parent)
 
     m_replayRatio = new NumberField;
     m_replayBuffer = makeIntSpin(0, 60'000);
+    m_replaySelect = makeChoice({{"random", tr("random upstream examples")},
+                                 {"targeted", tr("targeted: predicted most forgotten")}});
+    m_replayMatrix = makeIntSpin(0, 1'000'000);
+    m_replayProbe = makeIntSpin(1, 60'000);
+    m_replayProbeSteps = makeIntSpin(1, 1'000'000);
     m_ewcLambda = new NumberField;
     m_ewcSamples = makeIntSpin(0, 60'000);
     m_l2spLambda = new NumberField;
@@ -63,6 +69,23 @@ StrategyEditor::StrategyEditor(FieldErrors& errors, QWidget* parent)
            tr("Share of each batch drawn from the replay buffer, 0 (off) to below 1"));
     addRow(replay, tr("Buffer"), QStringLiteral("replay.buffer"), m_replayBuffer,
            tr("Upstream training examples kept for replay"));
+    addRow(replay, tr("Keep"), QStringLiteral("replay.select"), m_replaySelect,
+           tr("Random: a seeded draw. Targeted: probe the new task on a copy of the model, "
+              "predict every tracked example's forgetting from a stored forgetting matrix "
+              "(Forgetting map tab) and keep the ones predicted to be forgotten most"));
+    addRow(replay, tr("Matrix #"), QStringLiteral("replay.matrix"), m_replayMatrix,
+           tr("Id of the stored forgetting matrix targeted replay completes (a sweep from "
+              "the same pre-trained model)"));
+    addRow(replay, tr("Probed examples"), QStringLiteral("replay.probe"), m_replayProbe,
+           tr("Tracked examples whose forgetting the probe measures (K)"));
+    addRow(replay, tr("Probe steps"), QStringLiteral("replay.probe_steps"), m_replayProbeSteps,
+           tr("Fine-tuning steps of the probe copy before measuring"));
+    connect(m_replaySelect, &QComboBox::currentIndexChanged, this, [this] {
+        const bool targeted = choice(m_replaySelect) == "targeted";
+        m_replayMatrix->setEnabled(targeted);
+        m_replayProbe->setEnabled(targeted);
+        m_replayProbeSteps->setEnabled(targeted);
+    });
 
     QFormLayout* ewc =
         section(layout, tr("EWC (elastic weight consolidation)"),
@@ -92,6 +115,14 @@ StrategyEditor::StrategyEditor(FieldErrors& errors, QWidget* parent)
 void StrategyEditor::setStrategies(const StrategyConfig& s) {
     m_replayRatio->setValue(s.replay_ratio);
     m_replayBuffer->setValue(s.replay_buffer);
+    setChoice(m_replaySelect, s.replay_select);
+    m_replayMatrix->setValue(static_cast<int>(s.replay_matrix));
+    m_replayProbe->setValue(s.replay_probe);
+    m_replayProbeSteps->setValue(s.replay_probe_steps);
+    const bool targeted = s.replay_select == "targeted";
+    m_replayMatrix->setEnabled(targeted);
+    m_replayProbe->setEnabled(targeted);
+    m_replayProbeSteps->setEnabled(targeted);
     m_ewcLambda->setValue(s.ewc_lambda);
     m_ewcSamples->setValue(s.ewc_samples);
     m_l2spLambda->setValue(s.l2sp_lambda);
@@ -102,6 +133,10 @@ void StrategyEditor::setStrategies(const StrategyConfig& s) {
 void StrategyEditor::readStrategies(StrategyConfig& s, std::vector<ConfigError>& errors) const {
     readNumber(m_replayRatio, QStringLiteral("replay.ratio"), s.replay_ratio, errors);
     s.replay_buffer = m_replayBuffer->value();
+    s.replay_select = choice(m_replaySelect);
+    s.replay_matrix = m_replayMatrix->value();
+    s.replay_probe = m_replayProbe->value();
+    s.replay_probe_steps = m_replayProbeSteps->value();
     readNumber(m_ewcLambda, QStringLiteral("ewc.lambda"), s.ewc_lambda, errors);
     s.ewc_samples = m_ewcSamples->value();
     readNumber(m_l2spLambda, QStringLiteral("l2sp.lambda"), s.l2sp_lambda, errors);

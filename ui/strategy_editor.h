@@ -7,6 +7,7 @@
 
 #include "ui/config_editor.h"
 
+class QComboBox;
 class QSpinBox;
 
 namespace forgetlab::ui {
@@ -22,6 +23,10 @@ public:
 private:
     NumberField* m_replayRatio;
     QSpinBox* m_replayBuffer;
+    QComboBox* m_replaySelect;
+    QSpinBox* m_replayMatrix;
+    QSpinBox* m_replayProbe;
+    QSpinBox* m_replayProbeSteps;
     NumberField* m_ewcLambda;
     QSpinBox* m_ewcSamples;
     NumberField* m_l2spLambda;

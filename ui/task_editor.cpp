@@ -6,6 +6,7 @@
 #include <QSpinBox>
 
 #include "ui/form_helpers.h"
+#include "ui/number_field.h"
 
 namespace forgetlab::ui {
 
@@ -21,6 +22,9 @@ TaskEditor::TaskEditor(const QString& pathPrefix, FieldErrors& errors, QWidget* 
     m_trainSize->setSingleStep(500);
     m_testSize = makeIntSpin(0, 10'000);
     m_testSize->setSingleStep(100);
+    m_rotation = new NumberField;
+    m_noise = new NumberField;
+    m_labelSeed = makeIntSpin(0, 1'000'000);
 
     addRow(form, tr("Kind"), QStringLiteral("kind"), m_kind,
            tr("A subset of the classes, or all images with a fixed pixel permutation"));
@@ -32,6 +36,12 @@ TaskEditor::TaskEditor(const QString& pathPrefix, FieldErrors& errors, QWidget* 
            tr("Training examples drawn from the task"));
     addRow(form, tr("Test examples"), QStringLiteral("test_size"), m_testSize,
            tr("Held-out examples used for test loss and accuracy"));
+    addRow(form, tr("Rotation (°)"), QStringLiteral("rotation"), m_rotation,
+           tr("Rotate every image by this many degrees, counter-clockwise (0 = off)"));
+    addRow(form, tr("Input noise σ"), QStringLiteral("noise"), m_noise,
+           tr("Standard deviation of Gaussian noise added to the standardised pixels (0 = off)"));
+    addRow(form, tr("Label shuffle seed"), QStringLiteral("label_permutation_seed"), m_labelSeed,
+           tr("Give the task's classes each other's labels, shuffled by this seed (0 = off)"));
     connect(m_kind, &QComboBox::currentIndexChanged, this, &TaskEditor::updateEnabled);
     updateEnabled();
 }
@@ -46,6 +56,9 @@ void TaskEditor::setTask(const TaskConfig& task) {
     m_permutationSeed->setValue(task.permutation_seed);
     m_trainSize->setValue(task.train_size);
     m_testSize->setValue(task.test_size);
+    m_rotation->setValue(task.rotation);
+    m_noise->setValue(task.noise);
+    m_labelSeed->setValue(task.label_permutation_seed);
     updateEnabled();
 }
 
@@ -60,6 +73,9 @@ void TaskEditor::readTask(TaskConfig& task, std::vector<ConfigError>& errors) co
     task.permutation_seed = m_permutationSeed->value();
     task.train_size = m_trainSize->value();
     task.test_size = m_testSize->value();
+    readNumber(m_rotation, QStringLiteral("rotation"), task.rotation, errors);
+    readNumber(m_noise, QStringLiteral("noise"), task.noise, errors);
+    task.label_permutation_seed = m_labelSeed->value();
 }
 
 }  // namespace forgetlab::ui

@@ -1,12 +1,17 @@
 #pragma once
 // TaskEditor: edits a TaskConfig (which Fashion-MNIST classes, optional pixel
-// permutation, how many train/test examples) for the upstream or the downstream phase.
+// permutation, how many train/test examples, optional rotation, input noise and label
+// shuffle) for the upstream or the downstream phase.
 
 #include "ui/config_editor.h"
 
 class QComboBox;
 class QLineEdit;
 class QSpinBox;
+
+namespace forgetlab::ui {
+class NumberField;
+}
 
 namespace forgetlab::ui {
 
@@ -27,6 +32,9 @@ private:
     QSpinBox* m_permutationSeed;
     QSpinBox* m_trainSize;
     QSpinBox* m_testSize;
+    NumberField* m_rotation;
+    NumberField* m_noise;
+    QSpinBox* m_labelSeed;
 };
 
 }  // namespace forgetlab::ui

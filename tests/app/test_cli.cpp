@@ -10,6 +10,8 @@
 
 #include <signal.h>
 
+#include <cmath>
+
 #include "engine/store.h"
 
 using namespace forgetlab;
@@ -164,6 +166,92 @@ private Q_SLOTS:
         QCOMPARE(rows[0].toObject()["forgetting"].toDouble(), f1);
         QCOMPARE(cli({"compare", "--runs", "1,x", "--db", db}).code, 2);
         QCOMPARE(cli({"run", "--config", cfg, "--db", db, "--ewc", "-1"}).code, 2);
+    }
+
+    static QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
+        const QString path = dir.filePath(name);
+        QFile f(path);
+        f.open(QIODevice::WriteOnly);
+        f.write(text);
+        return path;
+    }
+
+    // matrix fit/complete on CSV files with known answers, and their refusals.
+    void matrixFitAndCompleteFromCsv() {
+        QTemporaryDir dir;
+        // Rank 1: z_ij = a_i * b_j with a = (1..12), b = (1, -2, 3, ...) over 40 columns.
+        QByteArray csv = "task";
+        for (int j = 0; j < 40; ++j) csv += ",ex" + QByteArray::number(j);
+        csv += "\n";
+        for (int i = 1; i <= 12; ++i) {
+            csv += "t" + QByteArray::number(i);
+            for (int j = 0; j < 40; ++j)
+                csv += "," + QByteArray::number(i * ((j % 2 ? -1.0 : 1.0) * (j + 1) / 10.0), 'g', 17);
+            csv += "\n";
+        }
+        const QString rank1 = writeFile(dir, "rank1.csv", csv);
+        const Result fit = cli({"matrix", "fit", "--csv", rank1, "--json"});
+        QVERIFY2(fit.code == 0, qPrintable(fit.err));
+        const QJsonObject f = lastJsonLine(fit.out);
+        QCOMPARE(f["rows"].toInt(), 12);
+        QCOMPARE(f["cols"].toInt(), 40);
+        QCOMPARE(f["r2_rank"].toArray().size(), 5);
+        QVERIFY(std::abs(f["r2_rank"].toArray()[0].toDouble() - 1.0) < 1e-9);
+        for (const char* key : {"r2_additive", "r2_task_only", "r2_example_only"})
+            QVERIFY2(f.contains(key), key);
+
+        const Result comp = cli({"matrix", "complete", "--csv", rank1, "--holdout-rows", "3",
+                                 "--observed", "10", "--seeds", "2", "--json"});
+        QVERIFY2(comp.code == 0, qPrintable(comp.err));
+        const QJsonObject c = lastJsonLine(comp.out);
+        for (const char* m : {"additive", "knn", "lowrank"}) {
+            QVERIFY2(c.contains(m), m);
+            for (const char* k : {"rmse", "f1", "auc"}) QVERIFY2(c[m].toObject().contains(k), k);
+        }
+        // An exact rank-1 matrix is recovered by the low-rank method.
+        QVERIFY(c["lowrank"].toObject()["rmse"].toDouble() < 1e-4);  // values up to 48; the ridge biases a little
+
+        // Too small for the protocol: refused, saying what is needed.
+        const Result small = cli({"matrix", "complete", "--csv", rank1, "--holdout-rows", "11"});
+        QCOMPARE(small.code, 2);
+        QVERIFY2(small.err.contains("13"), qPrintable(small.err));  // H + 2 rows
+        const Result narrow = cli({"matrix", "complete", "--csv", rank1, "--observed", "40"});
+        QCOMPARE(narrow.code, 2);
+        QVERIFY2(narrow.err.contains("41"), qPrintable(narrow.err));  // K + 1 columns
+
+        // Not a matrix: the error names the line and column.
+        const QString bad = writeFile(dir, "bad.csv", "1,2,3\n4,oops,6\n");
+        const Result b = cli({"matrix", "fit", "--csv", bad});
+        QCOMPARE(b.code, 2);
+        QVERIFY2(b.err.contains("line 2") && b.err.contains("column 2"), qPrintable(b.err));
+        QCOMPARE(cli({"matrix", "fit"}).code, 2);
+        QCOMPARE(cli({"matrix", "frob"}).code, 2);
+    }
+
+    // Import, list, export (a round trip) and delete through the database.
+    void matrixImportExportRoundTrip() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        const QString in = writeFile(dir, "z.csv", "task,a,b,c\nx,0.5,-1,2\ny,0.25,3,-0.125\n");
+        const Result imp = cli({"matrix", "import", "--csv", in, "--name", "mine", "--db", db});
+        QVERIFY2(imp.code == 0, qPrintable(imp.err));
+        const QString id = imp.out.trimmed();
+        const Result list = cli({"matrix", "list", "--db", db, "--json"});
+        const QJsonArray arr = QJsonDocument::fromJson(list.out.trimmed().toUtf8()).array();
+        QCOMPARE(arr.size(), 1);
+        QCOMPARE(arr[0].toObject()["name"].toString(), QString("mine"));
+        QCOMPARE(arr[0].toObject()["rows"].toInt(), 2);
+        const QString out = dir.filePath("out.csv");
+        QCOMPARE(cli({"matrix", "export", "--matrix", id, "--csv", out, "--db", db}).code, 0);
+        const Result fitBack = cli({"matrix", "fit", "--csv", out, "--json"});
+        const Result fitStored = cli({"matrix", "fit", "--matrix", id, "--db", db, "--json"});
+        QCOMPARE(fitBack.out, fitStored.out);
+        QCOMPARE(cli({"matrix", "delete", "--matrix", id, "--db", db}).code, 0);
+        QCOMPARE(cli({"matrix", "fit", "--matrix", id, "--db", db}).code, 1);
+        // A sweep from a run that does not exist is refused before it starts.
+        const Result sw = cli({"matrix", "sweep", "--run", "42", "--db", db});
+        QCOMPARE(sw.code, 1);
+        QVERIFY2(sw.err.contains("42"), qPrintable(sw.err));
     }
 
     void corruptDatabaseIsAClearError() {

@@ -9,6 +9,7 @@
 #include "engine/lr_schedule.h"
 #include "engine/optimizers.h"
 #include "engine/sam_optimizer.h"
+#include "engine/sgd_optimizer.h"
 
 using namespace forgetlab;
 
@@ -40,6 +41,54 @@ class TestOptimizers : public QObject {
     }
 
 private Q_SLOTS:
+    // The engine's SGD must be LibTorch's SGD, bit for bit, for every option combination.
+    void sgdMatchesLibTorchBitForBit_data() {
+        QTest::addColumn<double>("momentum");
+        QTest::addColumn<bool>("nesterov");
+        QTest::addColumn<double>("wd");
+        QTest::newRow("plain") << 0.0 << false << 0.0;
+        QTest::newRow("momentum") << 0.9 << false << 0.0;
+        QTest::newRow("nesterov+wd") << 0.9 << true << 5e-4;
+        QTest::newRow("wd") << 0.0 << false << 1e-2;
+    }
+    void sgdMatchesLibTorchBitForBit() {
+        QFETCH(double, momentum);
+        QFETCH(bool, nesterov);
+        QFETCH(double, wd);
+        torch::manual_seed(3);
+        auto w0 = torch::randn({5, 7});
+        auto b0 = torch::randn({7});
+        auto x = torch::randn({16, 5});
+        auto opts = torch::optim::SGDOptions(0.05).momentum(momentum).nesterov(nesterov).weight_decay(wd);
+        auto run = [&](bool ours) {
+            auto w = w0.clone().requires_grad_(true);
+            auto b = b0.clone().requires_grad_(true);
+            std::unique_ptr<torch::optim::Optimizer> opt;
+            if (ours)
+                opt = std::make_unique<SgdOptimizer>(std::vector<torch::Tensor>{w, b}, opts);
+            else
+                opt = std::make_unique<torch::optim::SGD>(std::vector<torch::Tensor>{w, b}, opts);
+            for (int s = 0; s < 5; ++s) {
+                auto closure = [&] {
+                    if (ours)
+                        zeroGrad(*opt);
+                    else
+                        opt->zero_grad();
+                    auto loss = torch::tanh(x.mm(w) + b).pow(2).mean();
+                    loss.backward();
+                    return loss;
+                };
+                opt->step(closure);
+            }
+            return std::make_pair(w.detach(), b.detach());
+        };
+        auto [wRef, bRef] = run(false);
+        auto [w, b] = run(true);
+        QVERIFY(torch::equal(w, wRef));
+        QVERIFY(torch::equal(b, bRef));
+        QVERIFY(!torch::equal(w, w0));
+    }
+
     void sgdStep() {
         OptimizerConfig c;
         c.lr = 0.1;
