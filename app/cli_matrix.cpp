@@ -25,12 +25,15 @@ extern "C" void onSweepInterrupt(int) {
 }
 
 // NaN (an undefined AUC, say) becomes null in JSON.
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json num(double v) {
+    return std::isfinite(v) ? json(v) : json(nullptr);
+}
 
 // The matrix named by --csv FILE or --matrix ID.
 ForgetMatrix loadInput(const Options& o) {
     if (o.has("--csv") == o.has("--matrix"))
-        throw UsageError{"give exactly one of --csv FILE or --matrix ID (see: forgetlab-cli matrix list)"};
+        throw UsageError{
+            "give exactly one of --csv FILE or --matrix ID (see: forgetlab-cli matrix list)"};
     if (o.has("--csv")) return readMatrixCsv(o.get("--csv"));
     Store store(dbPath(o));
     return loadStoredMatrix(store, o.integer("--matrix", 0));
@@ -60,7 +63,8 @@ int fit(const Args& args) {
         std::cout << j.dump() << std::endl;
         return 0;
     }
-    std::cout << r.rows << " tasks x " << r.cols << " examples\n" << std::fixed << std::setprecision(3);
+    std::cout << r.rows << " tasks x " << r.cols << " examples\n"
+              << std::fixed << std::setprecision(3);
     for (size_t k = 0; k < r.r2_rank.size(); ++k)
         std::cout << "  R² rank " << k + 1 << "        " << r.r2_rank[k] << "\n";
     std::cout << "  R² additive       " << r.r2_additive << "\n"
@@ -70,8 +74,13 @@ int fit(const Args& args) {
 }
 
 int complete(const Args& args) {
-    Options o(args, {{"--csv", true}, {"--matrix", true}, {"--db", true}, {"--json", false},
-                     {"--holdout-rows", true}, {"--observed", true}, {"--seeds", true},
+    Options o(args, {{"--csv", true},
+                     {"--matrix", true},
+                     {"--db", true},
+                     {"--json", false},
+                     {"--holdout-rows", true},
+                     {"--observed", true},
+                     {"--seeds", true},
                      {"--seed", true}});
     const ForgetMatrix z = loadInput(o);
     CompletionOptions c;
@@ -79,18 +88,21 @@ int complete(const Args& args) {
     c.observed = static_cast<int>(o.integer("--observed", c.observed));
     c.seeds = static_cast<int>(o.integer("--seeds", c.seeds));
     c.seed = static_cast<uint64_t>(std::max<long long>(0, o.integer("--seed", 0)));
-    if (c.holdout_rows < 0) throw UsageError{"--holdout-rows must be >= 0 (0 = a fifth of the rows)"};
+    if (c.holdout_rows < 0)
+        throw UsageError{"--holdout-rows must be >= 0 (0 = a fifth of the rows)"};
     if (c.observed < 1) throw UsageError{"--observed must be >= 1"};
     if (c.seeds < 1 || c.seeds > 1000) throw UsageError{"--seeds must be between 1 and 1000"};
-    const CompletionReport r = completeMatrix(z, c, [](int done, int total) {
-        std::cerr << "  seed " << done << "/" << total << "\n";
-    });
+    const CompletionReport r = completeMatrix(
+        z, c, [](int done, int total) { std::cerr << "  seed " << done << "/" << total << "\n"; });
     if (o.has("--json")) {
-        json j = {{"rows", z.rows}, {"cols", z.cols}, {"holdout_rows", r.holdout_rows},
-                  {"observed", r.observed}, {"seeds", r.seeds}};
+        json j = {{"rows", z.rows},
+                  {"cols", z.cols},
+                  {"holdout_rows", r.holdout_rows},
+                  {"observed", r.observed},
+                  {"seeds", r.seeds}};
         for (const MethodScores& m : r.methods) {
-            j[completionMethodName(m.method)] = {{"rmse", num(m.rmse)}, {"f1", num(m.f1)},
-                                                 {"auc", num(m.auc)}};
+            j[completionMethodName(m.method)] = {
+                {"rmse", num(m.rmse)}, {"f1", num(m.f1)}, {"auc", num(m.auc)}};
         }
         std::cout << j.dump() << std::endl;
         return 0;
@@ -98,7 +110,8 @@ int complete(const Args& args) {
     std::cout << "hold out " << r.holdout_rows << " tasks, reveal " << r.observed
               << " entries of each, mean over " << r.seeds << " seeds\n"
               << std::left << std::setw(10) << "method" << std::right << std::setw(10) << "RMSE"
-              << std::setw(8) << "F1" << std::setw(8) << "AUC" << "\n"
+              << std::setw(8) << "F1" << std::setw(8) << "AUC"
+              << "\n"
               << std::fixed << std::setprecision(4);
     for (const MethodScores& m : r.methods)
         std::cout << std::left << std::setw(10) << completionMethodName(m.method) << std::right
@@ -108,12 +121,20 @@ int complete(const Args& args) {
 }
 
 int sweep(const Args& args) {
-    Options o(args, {{"--run", true}, {"--resume", true}, {"--families", true},
-                     {"--per-family", true}, {"--steps", true}, {"--examples", true},
-                     {"--name", true}, {"--threads", true}, {"--db", true}, {"--json", false}});
+    Options o(args, {{"--run", true},
+                     {"--resume", true},
+                     {"--families", true},
+                     {"--per-family", true},
+                     {"--steps", true},
+                     {"--examples", true},
+                     {"--name", true},
+                     {"--threads", true},
+                     {"--db", true},
+                     {"--json", false}});
     if (o.has("--run") == o.has("--resume"))
-        throw UsageError{"give exactly one of --run ID (a new sweep from that run's pre-trained "
-                         "checkpoint) or --resume MATRIX"};
+        throw UsageError{
+            "give exactly one of --run ID (a new sweep from that run's pre-trained "
+            "checkpoint) or --resume MATRIX"};
     Store store(dbPath(o));
     int64_t id = 0;
     if (o.has("--run")) {
@@ -157,14 +178,18 @@ int sweep(const Args& args) {
         static_cast<int>(o.integer("--threads", 0)));
     g_sweepControl = nullptr;
     for (const auto& s : r.skipped) std::cerr << "forgetlab-cli: skipped " << s << "\n";
-    std::cerr << "sweep " << r.status << ": " << r.rows_done << "/" << r.rows_total
-              << " tasks in " << std::fixed << std::setprecision(1) << r.wall_seconds << " s\n";
+    std::cerr << "sweep " << r.status << ": " << r.rows_done << "/" << r.rows_total << " tasks in "
+              << std::fixed << std::setprecision(1) << r.wall_seconds << " s\n";
     if (r.status == "stopped")
         std::cerr << "resume with: forgetlab-cli matrix sweep --resume " << id << "\n";
     if (o.has("--json")) {
-        json j = {{"matrix_id", id}, {"status", r.status}, {"rows_done", r.rows_done},
-                  {"rows_total", r.rows_total}, {"cols", info.cols},
-                  {"skipped", r.skipped}, {"wall_seconds", r.wall_seconds}};
+        json j = {{"matrix_id", id},
+                  {"status", r.status},
+                  {"rows_done", r.rows_done},
+                  {"rows_total", r.rows_total},
+                  {"cols", info.cols},
+                  {"skipped", r.skipped},
+                  {"wall_seconds", r.wall_seconds}};
         if (!r.error.empty()) j["error"] = r.error;
         std::cout << j.dump() << std::endl;
     }
@@ -178,13 +203,19 @@ int list(const Args& args) {
     if (o.has("--json")) {
         json arr = json::array();
         for (const auto& m : all)
-            arr.push_back({{"id", m.id}, {"name", m.name}, {"created", m.created},
-                           {"source", m.source}, {"status", m.status}, {"rows", m.rows_done},
-                           {"rows_planned", m.rows_planned}, {"cols", m.cols}});
+            arr.push_back({{"id", m.id},
+                           {"name", m.name},
+                           {"created", m.created},
+                           {"source", m.source},
+                           {"status", m.status},
+                           {"rows", m.rows_done},
+                           {"rows_planned", m.rows_planned},
+                           {"cols", m.cols}});
         std::cout << arr.dump() << std::endl;
         return 0;
     }
-    if (all.empty()) std::cout << "no forgetting matrices yet (forgetlab-cli matrix sweep --run ID)\n";
+    if (all.empty())
+        std::cout << "no forgetting matrices yet (forgetlab-cli matrix sweep --run ID)\n";
     for (const auto& m : all)
         std::cout << "#" << m.id << "  " << m.name << "  " << m.rows_done << "/" << m.rows_planned
                   << " x " << m.cols << "  " << m.source << "  " << m.status << "  " << m.created
@@ -205,7 +236,8 @@ int importCsv(const Args& args) {
 
 int exportCsv(const Args& args) {
     Options o(args, {{"--matrix", true}, {"--csv", true}, {"--db", true}});
-    if (!o.has("--matrix") || !o.has("--csv")) throw UsageError{"export needs --matrix ID and --csv FILE"};
+    if (!o.has("--matrix") || !o.has("--csv"))
+        throw UsageError{"export needs --matrix ID and --csv FILE"};
     Store store(dbPath(o));
     const ForgetMatrix z = loadStoredMatrix(store, o.integer("--matrix", 0));
     writeMatrixCsv(z, o.get("--csv"));
@@ -229,8 +261,9 @@ int remove(const Args& args) {
 int matrixCommand(const Args& args) {
     return guarded([&] {
         if (args.empty())
-            throw UsageError{"matrix needs a sub-command: list, sweep, fit, complete, import, export "
-                             "or delete"};
+            throw UsageError{
+                "matrix needs a sub-command: list, sweep, fit, complete, import, export "
+                "or delete"};
         const std::string sub = args.front();
         const Args rest(args.begin() + 1, args.end());
         try {

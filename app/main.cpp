@@ -13,9 +13,13 @@
 // --seeds-preset (default: --preset) once per seed (its band in the Compare tab), checks
 // the preset runs in the run list and selects the last one; a screenshot is then taken
 // once they have all ended.
-// --tab also takes sequence, compare and wiseft.
+// --tab also takes sequence, compare, wiseft and forgetting.
+// --matrix ID shows stored forgetting matrix ID in the Forgetting map tab, rows and columns
+// sorted by the leading singular vectors; --predict then runs the completion protocol
+// (H auto, K 30, 5 seeds); a screenshot is taken once the last of them is shown.
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
@@ -23,9 +27,12 @@
 #include <cstdio>
 
 #include "app/bridge/analysis_coordinator.h"
+#include "app/bridge/forgetting_map_controller.h"
 #include "app/bridge/main_window.h"
 #include "app/bridge/run_controller.h"
 #include "app/bridge/scripted_runs.h"
+#include "ui/forgetting_heatmap.h"
+#include "ui/forgetting_map_tab.h"
 #include "ui/landscape_form.h"
 #include "ui/landscape_panel.h"
 #include "engine/presets.h"
@@ -71,6 +78,12 @@ int main(int argc, char** argv) {
     const QCommandLineOption hessianOption(
         QStringLiteral("hessian"),
         QStringLiteral("With --landscape: then compute the Hessian spectrum too."));
+    const QCommandLineOption matrixOption(
+        QStringLiteral("matrix"),
+        QStringLiteral("Show this stored forgetting matrix in the Forgetting map tab."),
+        QStringLiteral("ID"));
+    const QCommandLineOption predictOption(
+        QStringLiteral("predict"), QStringLiteral("With --matrix: run the completion protocol."));
     const QCommandLineOption runPresetsOption(
         QStringLiteral("run-presets"),
         QStringLiteral("Run these presets (comma-separated) one after another, then check them "
@@ -83,7 +96,7 @@ int main(int argc, char** argv) {
     const QCommandLineOption seedsPresetOption(
         QStringLiteral("seeds-preset"), QStringLiteral("Preset for --seeds (default: --preset)."),
         QStringLiteral("NAME"));
-    parser.addOptions({runPresetsOption, seedsOption, seedsPresetOption});
+    parser.addOptions({runPresetsOption, seedsOption, seedsPresetOption, matrixOption, predictOption});
     parser.addOptions({dbOption, presetOption, startOption, tabOption, landscapeOption, gridOption,
                        hessianOption, shotOption, afterOption});
     parser.process(app);
@@ -108,7 +121,8 @@ int main(int argc, char** argv) {
     }
     if (!window.showTab(parser.value(tabOption))) {
         std::fprintf(stderr,
-                     "forgetlab: unknown tab '%s' (live, landscape, sequence, compare, wiseft)\n",
+                     "forgetlab: unknown tab '%s' (live, landscape, sequence, compare, wiseft, "
+                     "forgetting)\n",
                      qPrintable(parser.value(tabOption)));
         return 2;
     }
@@ -130,6 +144,28 @@ int main(int argc, char** argv) {
                              window.showTab(tab);
                          });
         scripted->start();
+    }
+
+    const bool matrix = parser.isSet(matrixOption);
+    if (matrix) {
+        bool ok = false;
+        const qint64 id = parser.value(matrixOption).toLongLong(&ok);
+        if (!ok || id <= 0) {
+            std::fprintf(stderr, "forgetlab: --matrix needs a matrix id (forgetlab-cli matrix list)\n");
+            return 2;
+        }
+        window.showTab(QStringLiteral("forgetting"));
+        auto* tab = window.forgettingMap();
+        for (const char* name : {"fmap.sort.rows", "fmap.sort.cols"})
+            if (auto* box = tab->findChild<QComboBox*>(QString::fromLatin1(name)))
+                box->setCurrentIndex(box->findData(int(forgetlab::ui::ForgettingHeatmap::SortMode::Singular)));
+        auto* ctl = window.forgettingMapController();
+        tab->selectMatrix(id);
+        ctl->chooseMatrix(id);
+        if (parser.isSet(predictOption))
+            QObject::connect(ctl, &forgetlab::app::ForgettingMapController::matrixLoaded, &window,
+                             [ctl] { QTimer::singleShot(0, ctl, [ctl] { ctl->runCompletion(0, 30, 5); }); },
+                             Qt::SingleShotConnection);
     }
 
     const bool landscape = parser.isSet(landscapeOption);
@@ -176,7 +212,15 @@ int main(int argc, char** argv) {
             window.close();
         };
         const int delayMs = static_cast<int>(seconds * 1000);
-        if (landscape) {
+        if (matrix) {
+            auto* ctl = window.forgettingMapController();
+            if (parser.isSet(predictOption))
+                QObject::connect(ctl, &forgetlab::app::ForgettingMapController::completionFinished,
+                                 &window, [shoot, delayMs] { QTimer::singleShot(delayMs, shoot); });
+            else
+                QObject::connect(ctl, &forgetlab::app::ForgettingMapController::matrixLoaded,
+                                 &window, [shoot, delayMs] { QTimer::singleShot(delayMs, shoot); });
+        } else if (landscape) {
             // When the last job's result is on screen (plus the delay for the last repaint).
             auto* analysis = window.analysis();
             const bool hessian = parser.isSet(hessianOption);

@@ -17,10 +17,12 @@
 #include "app/bridge/analysis_coordinator.h"
 #include "app/bridge/continual_tabs.h"
 #include "app/bridge/live_buffer.h"
+#include "app/bridge/forgetting_map_controller.h"
 #include "app/bridge/preset_choices.h"
 #include "app/bridge/run_controller.h"
 #include "app/bridge/run_database.h"
 #include "engine/presets.h"
+#include "ui/forgetting_map_tab.h"
 #include "ui/knob_panel.h"
 #include "ui/landscape_panel.h"
 #include "ui/live_plots.h"
@@ -120,6 +122,14 @@ void MainWindow::buildLayout() {
     m_continual =
         new ContinualTabs(this, m_controller, m_db.get(), m_setup, m_runList, m_plots, m_centre);
     rightLayout->addWidget(m_continual->strategyKnobsWidget());
+    m_forgetMap = new ui::ForgettingMapTab;
+    m_centre->setTabToolTip(m_centre->addTab(m_forgetMap, tr("Forgetting map")),
+                            tr("Which upstream examples each fine-tuning task makes the model "
+                               "forget: sweeps, the task x example matrix, its low-rank fit and "
+                               "its prediction"));
+    m_forgetMapController = new ForgettingMapController(m_forgetMap, this);
+    connect(m_forgetMapController, &ForgettingMapController::sweepFinished, this,
+            [this] { refreshRuns(); });
 
     m_splitter = new QSplitter(Qt::Horizontal);
     m_splitter->addWidget(left);
@@ -267,6 +277,7 @@ bool MainWindow::openDatabase(const QString& path) {
     setWindowTitle(tr("ForgetLab — %1").arg(QFileInfo(path).fileName()));
     m_dbLabel->setText(tr("Database: %1").arg(QDir::toNativeSeparators(path)));
     refreshRuns();
+    m_forgetMapController->setDatabasePath(path);
     updateActions();
     return true;
 }
@@ -420,18 +431,21 @@ void MainWindow::syncAnalysisRun() {
         }
     }
     m_analysis->setRun(id, name, status);
+    m_forgetMapController->setSourceRun(id, name, status);
 }
 
 bool MainWindow::showTab(const QString& name) {
     const QString n = name.toLower();
     if (n == QLatin1String("live")) m_centre->setCurrentWidget(m_plots);
     else if (n == QLatin1String("landscape")) m_centre->setCurrentWidget(m_landscape);
+    else if (n == QLatin1String("forgetting")) m_centre->setCurrentWidget(m_forgetMap);
     else return m_continual->showTab(n);
     return true;
 }
 
 QString MainWindow::currentTab() const {
     if (const QString tab = m_continual->currentTab(); !tab.isEmpty()) return tab;
+    if (m_centre->currentWidget() == m_forgetMap) return QStringLiteral("forgetting");
     return m_centre->currentWidget() == m_landscape ? QStringLiteral("landscape")
                                                     : QStringLiteral("live");
 }

@@ -19,6 +19,7 @@ class QTabWidget;
 class QTimer;
 
 namespace forgetlab::ui {
+class ForgettingMapTab;
 class KnobPanel;
 class LandscapePanel;
 class LivePlots;
@@ -32,6 +33,7 @@ namespace forgetlab::app {
 
 class AnalysisCoordinator;
 class ContinualTabs;
+class ForgettingMapController;
 class RunController;
 class RunDatabase;
 
@@ -63,7 +65,11 @@ public:
     AnalysisCoordinator* analysis() const { return m_analysis; }
     // Sequence, Compare and Wise-FT tabs, strategy knobs (continual_tabs.h).
     ContinualTabs* continual() const { return m_continual; }
-    // Centre tabs by name: "live" or "landscape"; false for an unknown name.
+    // The Forgetting map tab (task x example forgetting matrices) and its controller.
+    ui::ForgettingMapTab* forgettingMap() const { return m_forgetMap; }
+    ForgettingMapController* forgettingMapController() const { return m_forgetMapController; }
+    // Centre tabs by name: "live", "landscape", "forgetting" and the continual tabs' names;
+    // false for an unknown name.
     bool showTab(const QString& name);
     QString currentTab() const;
     // Fine-tuning step the live run last reported (-1 before fine-tuning started).
@@ -105,6 +111,8 @@ private:
     ui::LandscapePanel* m_landscape = nullptr;
     AnalysisCoordinator* m_analysis = nullptr;
     ContinualTabs* m_continual = nullptr;
+    ui::ForgettingMapTab* m_forgetMap = nullptr;
+    ForgettingMapController* m_forgetMapController = nullptr;
     QTabWidget* m_centre = nullptr;
     ui::RunList* m_runList = nullptr;
     ui::KnobPanel* m_knobs = nullptr;

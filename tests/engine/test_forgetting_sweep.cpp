@@ -116,8 +116,10 @@ private Q_SLOTS:
                                 base.train.input, 1e-4, 1e-4));
         TaskConfig half = plain;
         half.rotation = 180;
-        const auto rotated = buildFashionTask(*data, half, shared, 1, 9).train.input.view({-1, 28, 28});
-        QVERIFY(torch::allclose(rotated, base.train.input.view({-1, 28, 28}).flip({1, 2}), 1e-4, 1e-4));
+        const auto rotated =
+            buildFashionTask(*data, half, shared, 1, 9).train.input.view({-1, 28, 28});
+        QVERIFY(
+            torch::allclose(rotated, base.train.input.view({-1, 28, 28}).flip({1, 2}), 1e-4, 1e-4));
 
         // Noise: same examples, inputs differ by Gaussian noise of the given std.
         TaskConfig noisy = plain;
@@ -135,9 +137,11 @@ private Q_SLOTS:
         const auto map = labelPermutation(3, 2);
         for (int64_t i = 0; i < base.train.size(); ++i) {
             const int orig = static_cast<int>(base.train.target[i].item<int64_t>());
-            const int pos = static_cast<int>(std::find(plain.classes.begin(), plain.classes.end(), orig) -
-                                             plain.classes.begin());
-            QCOMPARE(p.train.target[i].item<int64_t>(), int64_t(plain.classes[size_t(map[size_t(pos)])]));
+            const int pos =
+                static_cast<int>(std::find(plain.classes.begin(), plain.classes.end(), orig) -
+                                 plain.classes.begin());
+            QCOMPARE(p.train.target[i].item<int64_t>(),
+                     int64_t(plain.classes[size_t(map[size_t(pos)])]));
         }
     }
 
@@ -277,7 +281,8 @@ private Q_SLOTS:
         QCOMPARE(sel.at("buffer").get<int>(), 20);
         QCOMPARE(sel.at("probe").get<int>(), 10);
         // The chosen examples are predicted to be forgotten more than the average one.
-        QVERIFY(sel.at("predicted_mean_chosen").get<double>() >= sel.at("predicted_mean_all").get<double>());
+        QVERIFY(sel.at("predicted_mean_chosen").get<double>() >=
+                sel.at("predicted_mean_all").get<double>());
         bool evented = false;
         for (const auto& e : store.events(s.run_id)) evented |= e.kind == "targeted_replay";
         QVERIFY(evented);
