@@ -15,8 +15,12 @@
 #       (six whole runs, under a minute on 2 cores); grabbed once all have ended.
 #   docs/screenshot-sequence.png   the Sequence tab after the five-tasks preset: the 5 x 5
 #       accuracy matrix, per-task accuracy curves, average accuracy, forgetting, BWT, FWT.
-# Run from anywhere after building (BUILD=dir, default build/). Pass "main", "landscape", "compare"
-# or "sequence" to make only one of them.
+#   docs/screenshot-forgetting-map.png  the Forgetting map tab: the default preset run once
+#       (forgetlab-cli), a 39-task sweep from its pre-trained model (about 20 s on 2 cores),
+#       then the app shows the matrix sorted by the leading singular vectors and runs Predict;
+#       grabbed once the completion table is shown.
+# Run from anywhere after building (BUILD=dir, default build/). Pass "main", "landscape", "compare",
+# "sequence" or "forgetting" to make only one of them. Needs xvfb-run (Debian package xvfb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -41,4 +45,11 @@ if [[ $which == all || $which == sequence ]]; then
   xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/sequence.db" \
     --preset five-tasks --run-presets five-tasks --tab sequence \
     --screenshot docs/screenshot-sequence.png --screenshot-after 1
+fi
+if [[ $which == all || $which == forgetting ]]; then
+  cli="${BUILD:-build}"/app/forgetlab-cli
+  "$cli" run --preset split-fmnist-sgd --db "$dir/forgetting.db" > /dev/null
+  "$cli" matrix sweep --run 1 --db "$dir/forgetting.db" > /dev/null
+  xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/forgetting.db" \
+    --matrix 1 --predict --screenshot docs/screenshot-forgetting-map.png --screenshot-after 1
 fi

@@ -11,7 +11,8 @@ std::vector<int64_t> trackedExampleIndices(int64_t poolSize, int count, unsigned
     std::iota(all.begin(), all.end(), 0);
     std::mt19937_64 rng(0x7eac4edULL * 1000003ULL + seed);
     std::shuffle(all.begin(), all.end(), rng);
-    if (static_cast<int64_t>(all.size()) > count) all.resize(static_cast<size_t>(std::max(count, 0)));
+    if (static_cast<int64_t>(all.size()) > count)
+        all.resize(static_cast<size_t>(std::max(count, 0)));
     std::sort(all.begin(), all.end());
     return all;
 }

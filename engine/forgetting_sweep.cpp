@@ -38,7 +38,9 @@ std::vector<SweepTaskSpec> sweepPlan(const ExperimentConfig& base, const SweepCo
             throw std::invalid_argument("unknown task family '" + f +
                                         "'; use class, pair, permute, rotate, noise or labelperm");
         if (!seen.insert(f).second) continue;
-        auto add = [&](std::string name, TaskConfig t) { plan.push_back({std::move(name), f, std::move(t)}); };
+        auto add = [&](std::string name, TaskConfig t) {
+            plan.push_back({std::move(name), f, std::move(t)});
+        };
         TaskConfig t = down;
         t.kind = "classes";
         if (f == "class") {
@@ -82,7 +84,9 @@ std::vector<SweepTaskSpec> sweepPlan(const ExperimentConfig& base, const SweepCo
 namespace {
 
 json sweepJson(const SweepConfig& s) {
-    return {{"families", s.families}, {"per_family", s.per_family}, {"steps", s.steps},
+    return {{"families", s.families},
+            {"per_family", s.per_family},
+            {"steps", s.steps},
             {"examples", s.examples}};
 }
 
@@ -151,13 +155,15 @@ int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& sweep,
                                  "); it was deleted or moved. Sweep from another run, or rerun "
                                  "this one");
     const std::vector<SweepTaskSpec> plan = sweepPlan(base, sweep);  // throws invalid_argument
-    if (plan.empty()) throw std::runtime_error("the sweep has no tasks: choose at least one family");
+    if (plan.empty())
+        throw std::runtime_error("the sweep has no tasks: choose at least one family");
 
     // The columns: the tracked upstream examples, named by their index in the upstream
     // training split.
     auto data = loadFashionMnist(base.data_dir);
     const Task up = buildFashionTask(*data, base.upstream.task, base.model, 0, base.seed);
-    const std::vector<int64_t> tracked = trackedExampleIndices(up.train.size(), sweep.examples, base.seed);
+    const std::vector<int64_t> tracked =
+        trackedExampleIndices(up.train.size(), sweep.examples, base.seed);
     json colNames = json::array();
     for (int64_t i : tracked) colNames.push_back("up" + std::to_string(i));
 
@@ -238,7 +244,8 @@ SweepResult runSweep(Store& store, int64_t matrixId, RunControl& control,
         if (s.status != status::kDone || sink.before.empty() ||
             sink.before.size() != sink.after.size() ||
             static_cast<int64_t>(sink.before.size()) != info.cols) {
-            result.skipped.push_back(spec.name + " (" + (s.error.empty() ? s.status : s.error) + ")");
+            result.skipped.push_back(spec.name + " (" + (s.error.empty() ? s.status : s.error) +
+                                     ")");
             continue;
         }
         std::vector<double> z(sink.before.size());
@@ -284,15 +291,16 @@ ForgetMatrix loadStoredMatrix(Store& store, int64_t matrixId) {
     z.values.reserve(static_cast<size_t>(z.rows * z.cols));
     for (const MatrixRowData& r : rows) {
         if (static_cast<int64_t>(r.values.size()) != info.cols)
-            throw StoreError("matrix #" + std::to_string(matrixId) + " row " + std::to_string(r.row) +
-                             " has " + std::to_string(r.values.size()) + " values, expected " +
-                             std::to_string(info.cols));
+            throw StoreError("matrix #" + std::to_string(matrixId) + " row " +
+                             std::to_string(r.row) + " has " + std::to_string(r.values.size()) +
+                             " values, expected " + std::to_string(info.cols));
         z.values.insert(z.values.end(), r.values.begin(), r.values.end());
         z.row_names.push_back(r.name);
     }
     const json names = json::parse(store.matrixColumnNamesJson(matrixId), nullptr, false);
     if (names.is_array() && static_cast<int64_t>(names.size()) == info.cols)
-        for (const auto& n : names) z.col_names.push_back(n.is_string() ? n.get<std::string>() : n.dump());
+        for (const auto& n : names)
+            z.col_names.push_back(n.is_string() ? n.get<std::string>() : n.dump());
     return z;
 }
 
@@ -304,10 +312,12 @@ int64_t importMatrix(Store& store, const ForgetMatrix& z, const std::string& nam
         id = store.createMatrix(name, "csv", json{{"imported", name}}.dump(), z.rows, z.cols,
                                 colNames.dump(), "done");
         for (int64_t i = 0; i < z.rows; ++i) {
-            std::vector<double> row(z.values.begin() + i * z.cols, z.values.begin() + (i + 1) * z.cols);
+            std::vector<double> row(z.values.begin() + i * z.cols,
+                                    z.values.begin() + (i + 1) * z.cols);
             store.addMatrixRow(id, i,
-                               i < static_cast<int64_t>(z.row_names.size()) ? z.row_names[size_t(i)]
-                                                                            : "task" + std::to_string(i + 1),
+                               i < static_cast<int64_t>(z.row_names.size())
+                                   ? z.row_names[size_t(i)]
+                                   : "task" + std::to_string(i + 1),
                                row);
         }
     });

@@ -22,16 +22,17 @@ namespace forgetlab {
 // (rotations by 30, 60, ... degrees), "noise" (Gaussian input noise 0.5, 1.0, ...),
 // "labelperm" (the downstream classes with shuffled labels).
 struct SweepConfig {
-    std::vector<std::string> families = {"class", "pair", "permute", "rotate", "noise", "labelperm"};
+    std::vector<std::string> families = {"class",  "pair",  "permute",
+                                         "rotate", "noise", "labelperm"};
     int per_family = 6;
-    int steps = 150;       // fine-tuning steps per task
-    int examples = 1000;   // tracked upstream examples N (the columns)
+    int steps = 150;      // fine-tuning steps per task
+    int examples = 1000;  // tracked upstream examples N (the columns)
 };
 
 struct SweepTaskSpec {
-    std::string name;    // "pair 5+7", "rotate 60°", ...
+    std::string name;  // "pair 5+7", "rotate 60°", ...
     std::string family;
-    TaskConfig task;     // the downstream task of this row
+    TaskConfig task;  // the downstream task of this row
 };
 
 // The rows of a sweep, in order. Throws std::invalid_argument naming an unknown family
@@ -47,10 +48,10 @@ int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& sweep,
                     const std::string& name = "");
 
 struct SweepProgress {
-    int done = 0;       // rows finished (including those from before a resume)
+    int done = 0;  // rows finished (including those from before a resume)
     int total = 0;
-    int row = -1;       // the row running now
-    std::string current;  // its name
+    int row = -1;             // the row running now
+    std::string current;      // its name
     double row_fraction = 0;  // progress within it
 };
 

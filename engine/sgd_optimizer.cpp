@@ -7,8 +7,8 @@ SgdOptimizer::SgdOptimizer(std::vector<torch::Tensor> params, torch::optim::SGDO
                               std::make_unique<torch::optim::SGDOptions>(options)) {
     TORCH_CHECK(options.lr() >= 0, "Invalid learning rate: ", options.lr());
     TORCH_CHECK(options.momentum() >= 0, "Invalid momentum value: ", options.momentum());
-    TORCH_CHECK(options.weight_decay() >= 0, "Invalid weight_decay value: ",
-                options.weight_decay());
+    TORCH_CHECK(options.weight_decay() >= 0,
+                "Invalid weight_decay value: ", options.weight_decay());
     TORCH_CHECK(!options.nesterov() || (options.momentum() > 0 && options.dampening() == 0),
                 "Nesterov momentum requires a momentum and zero dampening");
     m_buffers.resize(param_groups_.at(0).params().size());

@@ -306,33 +306,26 @@ void Store::migrate() {
 }
 
 void Store::markInterrupted() {
-    std::vector<int64_t> dead;
-    {
-        Stmt s(m_db, "SELECT id, pid, host FROM runs WHERE status = 'running';", m_path);
-        const std::string host = hostName();
-        while (s.step(m_path)) {
-            // Only runs of this machine can be checked; another host's stay as they are.
-            if (s.text(2) == host && !processAlive(s.i64(1))) dead.push_back(s.i64(0));
+    // Runs and sweeps left "running" by a process of this machine that no longer exists.
+    // Only this machine's processes can be checked; another host's rows stay as they are.
+    // A sweep keeps its finished rows and can be resumed.
+    for (const std::string table : {"runs", "matrices"}) {
+        std::vector<int64_t> dead;
+        {
+            Stmt s(m_db, ("SELECT id, pid, host FROM " + table + " WHERE status = 'running';").c_str(),
+                   m_path);
+            const std::string host = hostName();
+            while (s.step(m_path))
+                if (s.text(2) == host && !processAlive(s.i64(1))) dead.push_back(s.i64(0));
         }
-    }
-    for (int64_t id : dead) {
-        Stmt u(m_db, "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running';",
-               m_path);
-        u.bind(1, id).step(m_path);
-    }
-    // Sweeps likewise: their finished rows stay, and the sweep can be resumed.
-    std::vector<int64_t> deadSweeps;
-    {
-        Stmt s(m_db, "SELECT id, pid, host FROM matrices WHERE status = 'running';", m_path);
-        const std::string host = hostName();
-        while (s.step(m_path))
-            if (s.text(2) == host && !processAlive(s.i64(1))) deadSweeps.push_back(s.i64(0));
-    }
-    for (int64_t id : deadSweeps) {
-        Stmt u(m_db,
-               "UPDATE matrices SET status = 'interrupted' WHERE id = ? AND status = 'running';",
-               m_path);
-        u.bind(1, id).step(m_path);
+        for (int64_t id : dead) {
+            Stmt u(m_db,
+                   ("UPDATE " + table +
+                    " SET status = 'interrupted' WHERE id = ? AND status = 'running';")
+                       .c_str(),
+                   m_path);
+            u.bind(1, id).step(m_path);
+        }
     }
 }
 

@@ -57,19 +57,8 @@ AccuracyMatrixView::AccuracyMatrixView(QWidget* parent) : QWidget(parent) {
     m_map->setTightBoundary(false);  // cell (i, j) centred on the integer coordinates
     m_map->removeFromLegend();
 
-    auto* scale = new QCPColorScale(m_plot);
-    scale->setType(QCPAxis::atRight);
-    scale->setGradient(accuracyGradient());
+    auto* scale = addColorScale(m_plot, m_map, accuracyGradient(), tr("accuracy"));
     scale->setDataRange(QCPRange(0.0, 1.0));
-    scale->axis()->setLabel(tr("accuracy"));
-    scale->setBarWidth(12);
-    m_map->setColorScale(scale);
-    // The axis rect sits in row 2 (title, legend strip above it).
-    const int row = m_plot->plotLayout()->rowCount() - 1;
-    m_plot->plotLayout()->addElement(row, 1, scale);
-    auto* group = new QCPMarginGroup(m_plot);
-    m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-    scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
     setTaskCount(0);
 }
 

@@ -110,18 +110,7 @@ ForgettingHeatmap::ForgettingHeatmap(QWidget* parent) : QWidget(parent) {
     m_map->setTightBoundary(false);  // cells centred on their coordinates
     m_map->removeFromLegend();
 
-    m_scale = new QCPColorScale(m_plot);
-    m_scale->setType(QCPAxis::atRight);
-    m_scale->setGradient(divergingGradient());
-    m_scale->axis()->setLabel(tr("forgetting z (loss increase)"));
-    m_scale->setBarWidth(12);
-    m_map->setColorScale(m_scale);
-    // The axis rect sits in the last row (title and legend strip above it).
-    const int row = m_plot->plotLayout()->rowCount() - 1;
-    m_plot->plotLayout()->addElement(row, 1, m_scale);
-    auto* group = new QCPMarginGroup(m_plot);
-    m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    m_scale = addColorScale(m_plot, m_map, divergingGradient(), tr("forgetting z (loss increase)"));
 
     m_placeholder = new QCPItemText(m_plot);
     m_placeholder->position->setType(QCPItemPosition::ptAxisRectRatio);

@@ -93,4 +93,21 @@ QCPColorGradient lossGradient() {
     return g;
 }
 
+QCPColorScale* addColorScale(QCustomPlot* plot, QCPColorMap* map, const QCPColorGradient& gradient,
+                             const QString& label) {
+    auto* scale = new QCPColorScale(plot);
+    scale->setType(QCPAxis::atRight);
+    scale->setGradient(gradient);
+    scale->axis()->setLabel(label);
+    scale->setBarWidth(12);
+    map->setColorScale(scale);
+    // The axis rect sits in the last row (title and legend strip above it).
+    const int row = plot->plotLayout()->rowCount() - 1;
+    plot->plotLayout()->addElement(row, 1, scale);
+    auto* group = new QCPMarginGroup(plot);
+    plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    return scale;
+}
+
 }  // namespace forgetlab::ui

@@ -8,6 +8,8 @@
 
 class QCustomPlot;
 class QCPColorGradient;
+class QCPColorMap;
+class QCPColorScale;
 
 namespace forgetlab::ui {
 
@@ -21,5 +23,10 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
 // Perceptually uniform dark-blue -> yellow gradient (viridis) for loss heatmaps: low
 // loss dark, high loss bright, readable in greyscale print too.
 QCPColorGradient lossGradient();
+
+// A colour scale for `map` to the right of the plot's axis rect (in the layout's last row),
+// with the gradient and an axis label, its top and bottom aligned with the axis rect.
+QCPColorScale* addColorScale(QCustomPlot* plot, QCPColorMap* map, const QCPColorGradient& gradient,
+                             const QString& label);
 
 }  // namespace forgetlab::ui

@@ -142,6 +142,11 @@ void ForgettingMapController::runJob(std::function<void()> fn, std::function<voi
             m_reloadWhenIdle = false;
             chooseMatrix(m_current);
         }
+        if (m_pendingCompletion && !m_jobThread) {
+            const auto [h, k, n] = *m_pendingCompletion;
+            m_pendingCompletion.reset();
+            runCompletion(h, k, n);
+        }
     });
     t->start();
 }
@@ -201,9 +206,9 @@ void ForgettingMapController::runCompletion(int holdout, int observed, int seeds
         Q_EMIT completionFinished(false);
         return;
     }
-    if (m_jobThread) {
-        m_tab->showError(tr("Another analysis is running; try again when it has finished."));
-        Q_EMIT completionFinished(false);
+    if (m_jobThread) {  // the matrix is still loading: predict right after
+        m_pendingCompletion = {holdout, observed, seeds};
+        m_tab->setCompletionRunning(true);
         return;
     }
     struct Out {

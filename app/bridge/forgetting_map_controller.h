@@ -11,6 +11,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <tuple>
 
 class QThread;
 
@@ -72,6 +74,7 @@ private:
     QThread* m_jobThread = nullptr;
     std::shared_ptr<std::atomic<bool>> m_jobCancel;
     bool m_reloadWhenIdle = false;
+    std::optional<std::tuple<int, int, int>> m_pendingCompletion;  // asked for while loading
 };
 
 }  // namespace forgetlab::app
