@@ -129,6 +129,18 @@ def main():
                      f"{fmt([r['example_forgetting_mean'] for r in rs])} | "
                      f"{fmt([r['example_forgotten_fraction'] for r in rs])} | "
                      f"{fmt([r['downstream_acc_after'] for r in rs])} |")
+    t_f = statistics.mean(r["forgetting"] for r in replay["targeted"])
+    r_f = statistics.mean(r["forgetting"] for r in replay["random"])
+    if t_f > r_f:
+        lines += ["", "Here targeted replay protected the upstream task *less* than random replay "
+                  "with the same buffer. A likely reason, not tested here: in this class-"
+                  "incremental setting the examples predicted to be forgotten most come from "
+                  "the few upstream classes closest to the new ones, so the targeted buffer "
+                  "covers fewer classes than a random one, and replaying a class's hardest "
+                  "examples does not hold its decision region as well as a spread of them."]
+    else:
+        lines += ["", "Here targeted replay protected the upstream task better than random replay "
+                  "with the same buffer."]
     lines += ["", "Reproduce: `python3 tools/findings_associations.py build` (about "
               f"{(time.time() - started) / 60:.0f} minutes on this machine).", ""]
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "findings",

@@ -428,6 +428,13 @@ void LivePlots::applyAutoRange() {
     if (found) fitNonNegative(m_traceAxis, r);
 }
 
+void LivePlots::setLiveMode(bool live) {
+    for (QCustomPlot* plot : m_plots) {
+        plot->setNotAntialiasedElements(live ? QCP::aePlottables : QCP::aeNone);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
 void LivePlots::setFollow(bool follow) {
     m_follow = follow;
 }

@@ -47,6 +47,10 @@ public:
 
     // Back to following the data (after the user zoomed or dragged).
     void resetView();
+    // While a run trains, curves are drawn without antialiasing: painting is what the GUI
+    // thread spends its time on, and every slice it takes is a slice the training threads
+    // wait for. Finished runs are drawn smooth again.
+    void setLiveMode(bool live);
     bool isFollowing() const { return m_follow; }
     void setLegendsVisible(bool visible);
     void setLogLossAxis(bool logarithmic);
