@@ -78,6 +78,10 @@ int main(int argc, char** argv) {
     const QCommandLineOption hessianOption(
         QStringLiteral("hessian"),
         QStringLiteral("With --landscape: then compute the Hessian spectrum too."));
+    const QCommandLineOption shotStepOption(
+        QStringLiteral("screenshot-at-step"),
+        QStringLiteral("With --start: take the screenshot once fine-tuning reaches this step."),
+        QStringLiteral("STEP"));
     const QCommandLineOption matrixOption(
         QStringLiteral("matrix"),
         QStringLiteral("Show this stored forgetting matrix in the Forgetting map tab."),
@@ -96,7 +100,8 @@ int main(int argc, char** argv) {
     const QCommandLineOption seedsPresetOption(
         QStringLiteral("seeds-preset"), QStringLiteral("Preset for --seeds (default: --preset)."),
         QStringLiteral("NAME"));
-    parser.addOptions({runPresetsOption, seedsOption, seedsPresetOption, matrixOption, predictOption});
+    parser.addOptions({runPresetsOption, seedsOption, seedsPresetOption, matrixOption, predictOption,
+                       shotStepOption});
     parser.addOptions({dbOption, presetOption, startOption, tabOption, landscapeOption, gridOption,
                        hessianOption, shotOption, afterOption});
     parser.process(app);
@@ -212,7 +217,17 @@ int main(int argc, char** argv) {
             window.close();
         };
         const int delayMs = static_cast<int>(seconds * 1000);
-        if (matrix) {
+        if (parser.isSet(shotStepOption)) {
+            // Mid-run, at the same point of the run on any machine.
+            const qint64 step = parser.value(shotStepOption).toLongLong();
+            auto* poll = new QTimer(&window);
+            QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, step, shoot] {
+                if (window.liveStep() < step) return;
+                poll->stop();
+                shoot();
+            });
+            poll->start(20);
+        } else if (matrix) {
             auto* ctl = window.forgettingMapController();
             if (parser.isSet(predictOption))
                 QObject::connect(ctl, &forgetlab::app::ForgettingMapController::completionFinished,

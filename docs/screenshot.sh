@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the screenshots in docs/ from the real app under Xvfb:
-#   docs/screenshot-main.png       the default preset started, grabbed mid fine-tuning. A
-#       fresh database folder each time means the upstream model is pre-trained first
-#       (nothing cached), so the delay lands at the same point of the run on every
-#       invocation; on this 2-core machine 4 s is about 60 % into fine-tuning. Slower
-#       machines need a larger --screenshot-after.
+#   docs/screenshot-main.png       the default preset started, grabbed when fine-tuning
+#       reaches step 600 of 1000 (the upstream model is pre-trained first: a fresh database
+#       folder each time, nothing cached).
 #   docs/screenshot-landscape.png  the Landscape tab with a 21 x 21 2-D slice and the
 #       Hessian spectrum of the default preset's fine-tuned weights: the whole run, then
 #       the slice and the Hessian (under a minute on 2 cores when nothing else runs);
@@ -28,7 +26,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 if [[ $which == all || $which == main ]]; then
   xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/main.db" --start \
-    --screenshot docs/screenshot-main.png --screenshot-after 2.5
+    --screenshot docs/screenshot-main.png --screenshot-at-step 600
 fi
 if [[ $which == all || $which == landscape ]]; then
   xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/landscape.db" \

@@ -254,6 +254,51 @@ private Q_SLOTS:
         QVERIFY2(sw.err.contains("42"), qPrintable(sw.err));
     }
 
+    // A sweep killed with SIGKILL keeps its finished rows, reopens as interrupted, and
+    // --resume runs only the missing tasks.
+    void killedSweepKeepsRowsAndResumes() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        const QString cfg = writeFile(dir, "small.json", R"({"name":"small","model":{"hidden":[32]},
+                   "upstream":{"steps":40,"task":{"train_size":500,"test_size":200}},
+                   "downstream":{"steps":20,"task":{"classes":[5,6,7,8,9],"train_size":500,"test_size":200}},
+                   "eval":{"every":10,"hessian_every":0,"example_losses":100}})");
+        QCOMPARE(cli({"run", "--config", cfg, "--db", db}).code, 0);
+        QProcess p;
+        p.start(FORGETLAB_CLI_PATH, {"matrix", "sweep", "--run", "1", "--families", "pair,rotate",
+                                     "--per-family", "6", "--steps", "200", "--examples", "100",
+                                     "--db", db});
+        QVERIFY(p.waitForStarted());
+        auto rowsDone = [&] {
+            Store s(db.toStdString());
+            const auto all = s.listMatrices();
+            return all.empty() ? int64_t(0) : all.front().rows_done;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(rowsDone() >= 2, 60000);
+        ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+        p.waitForFinished();
+        std::vector<MatrixRowData> kept;
+        {
+            Store store(db.toStdString());
+            const MatrixInfo info = store.matrixInfo(1);
+            QCOMPARE(info.status, std::string("interrupted"));
+            QCOMPARE(info.rows_planned, int64_t(16));  // 10 pairs + 6 rotations
+            kept = store.matrixRows(1);
+            QVERIFY(kept.size() >= 2 && kept.size() < 16);
+        }
+        const Result r = cli({"matrix", "sweep", "--resume", "1", "--db", db, "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject j = lastJsonLine(r.out);
+        QCOMPARE(j["status"].toString(), QString("done"));
+        QCOMPARE(j["rows_done"].toInt(), 16);
+        // Only the missing tasks ran after the resume.
+        QCOMPARE(int(r.err.count(QRegularExpression(R"(task \d+/16 .*\(\d+ done, 0%\))"))),
+                 16 - int(kept.size()));
+        Store store(db.toStdString());
+        const auto all = store.matrixRows(1);
+        for (const auto& k : kept) QCOMPARE(all[size_t(k.row)].values, k.values);
+    }
+
     void corruptDatabaseIsAClearError() {
         QTemporaryDir dir;
         const QString db = dir.filePath("bad.db");
