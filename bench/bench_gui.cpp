@@ -1,7 +1,7 @@
 // Row 5: does the GUI slow training down? The same short experiment (the default preset,
 // shortened, Hessian off) is run through forgetlab::runAndRecord headless (on a thread of
 // its own, as the GUI does), and through the MainWindow shown offscreen (RunController thread,
-// LiveBuffer pulled at ~30 Hz into the live plots), alternately, each in a fresh database so no
+// LiveBuffer pulled at 10 Hz into the live plots), alternately, each in a fresh database so no
 // upstream cache is hit. steps/s = (upstream + fine-tuning steps) / the run's wall time, evaluation
 // included, as a user experiences it. Target: GUI ÷ headless ≥ 0.95.
 

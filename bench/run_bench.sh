@@ -228,7 +228,7 @@ $BUSY_NOTE
 4. SAM (SGD base, rho 0.05) step time over the plain SGD step time.
 5. forgetlab::runAndRecord of the default preset shortened (300 + 500 steps, Hessian off)
    on a plain thread, against the same run started from the MainWindow shown offscreen
-   (RunController thread, LiveBuffer pulled at ~30 Hz into the plots); steps/s over the
+   (RunController thread, LiveBuffer pulled at 10 Hz into the plots); steps/s over the
    whole run, evaluation included.
 6. bench/bench_landscape.cpp: a 9 x 9 2-D slice (landscapeOnModel, weights moved along two
    filter-normalized directions, upstream and downstream loss and accuracy on 500 examples

@@ -1,0 +1,106 @@
+#pragma once
+// Tokenizers for the language-model experiments: a byte tokenizer (the default, ids are
+// the bytes) and GPT-2's byte-level BPE read from vocab.json + merges.txt. Both round-trip
+// any byte string exactly: decode(encode(s)) == s.
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace forgetlab {
+
+// Tokenizer files are unreadable or inconsistent, or text cannot be encoded. The message
+// names the file (and line, for merges.txt) and says how to fix it.
+class TokenizerError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Text <-> token ids. Implementations are immutable after construction, so one instance
+// can be shared between threads.
+class Tokenizer {
+public:
+    virtual ~Tokenizer() = default;
+    virtual std::vector<int> encode(const std::string& utf8) const = 0;
+    // Throws TokenizerError for an id outside 0..vocabSize()-1.
+    virtual std::string decode(const std::vector<int>& ids) const = 0;
+    virtual int vocabSize() const = 0;
+    virtual std::string name() const = 0;
+};
+
+// One token per byte: ids 0..255 are the byte values. Works for any input, including
+// invalid UTF-8.
+class ByteTokenizer : public Tokenizer {
+public:
+    std::vector<int> encode(const std::string& utf8) const override;
+    std::string decode(const std::vector<int>& ids) const override;
+    int vocabSize() const override { return 256; }
+    std::string name() const override { return "byte"; }
+};
+
+// GPT-2's byte-to-unicode table: the printable bytes 33..126, 161..172 and 174..255 map
+// to the code point of the same value, the other 68 bytes (in increasing order) to
+// 256, 257, ... So ' ' -> U+0120 'Ġ', '\n' -> U+010A 'Ċ', 'A' -> 'A'.
+char32_t gpt2ByteToUnicode(unsigned char byte);
+// The same symbol as a UTF-8 string (what vocab.json and merges.txt contain).
+std::string gpt2ByteSymbol(unsigned char byte);
+
+// GPT-2's pre-tokenizer, the regex
+//   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+// implemented by hand on bytes. Approximation: ASCII letters and every byte >= 0x80 count
+// as letters (so non-ASCII punctuation, digits and spaces such as U+00A0 are "letters"
+// too), only ASCII digits are numbers and only ASCII whitespace is whitespace. A UTF-8
+// sequence is therefore never split. The pieces always concatenate back to the input.
+std::vector<std::string> gpt2PreTokenize(const std::string& text);
+
+// GPT-2 byte-level BPE. Text is pre-tokenized, each piece's bytes are mapped to their
+// byte symbols, then merges are applied lowest rank first until no adjacent pair has a
+// rank. Every vocabulary entry must consist of byte symbols (so decode is exact).
+class Gpt2BpeTokenizer : public Tokenizer {
+public:
+    // Merges in rank order (first = rank 0), each a pair of symbols.
+    using MergeList = std::vector<std::pair<std::string, std::string>>;
+
+    // Reads vocab.json (a JSON object token -> id, ids 0..n-1) and merges.txt (one
+    // "left right" pair per line, an optional leading "#version" line). When
+    // expectedVocabSize > 0 it must equal the number of vocab entries (the model's
+    // vocab_size). Throws TokenizerError naming the file, line and fix.
+    static std::unique_ptr<Gpt2BpeTokenizer> load(const std::string& vocabJsonPath,
+                                                  const std::string& mergesTxtPath,
+                                                  int expectedVocabSize = 0);
+
+    // In-memory construction (tests, tools). Same validation as load(); errors name
+    // "vocab" and "merges[i]".
+    Gpt2BpeTokenizer(const std::map<std::string, int>& vocab, const MergeList& merges);
+
+    std::vector<int> encode(const std::string& utf8) const override;
+    std::string decode(const std::vector<int>& ids) const override;
+    int vocabSize() const override { return static_cast<int>(m_idBytes.size()); }
+    std::string name() const override { return "gpt2-bpe"; }
+
+    // The token string (byte symbols) of an id, as in vocab.json.
+    const std::string& token(int id) const;
+
+private:
+    struct Merge {
+        std::string left, right;
+        std::string where;  // "merges.txt:12" or "merges[11]", for error messages
+    };
+    Gpt2BpeTokenizer() = default;
+    void init(const std::map<std::string, int>& vocab, const std::vector<Merge>& merges,
+              const std::string& vocabSource);
+    std::vector<std::string> bpe(const std::string& piece) const;
+
+    std::unordered_map<std::string, int> m_vocab;
+    std::vector<std::string> m_idToken;                // id -> token string
+    std::vector<std::string> m_idBytes;                // id -> the bytes it decodes to
+    std::unordered_map<std::string, int> m_mergeRank;  // "left right" -> rank
+    int m_byteId[256] = {};                            // -1 where the symbol is missing
+    std::string m_vocabSource;
+};
+
+}  // namespace forgetlab
