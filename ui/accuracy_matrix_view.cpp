@@ -37,14 +37,8 @@ AccuracyMatrixView::AccuracyMatrixView(QWidget* parent) : QWidget(parent) {
 
     stylePlot(m_plot, tr("Accuracy matrix R[i][j]"), tr("evaluated on task j"),
               tr("trained up to task i"));
-    m_plot->setInteractions(QCP::Interactions());
-    m_plot->legend->setVisible(false);
-    m_plot->axisRect()->setAutoMargins(QCP::msAll);
-    m_plot->yAxis->setRangeReversed(true);  // task 0 on top, as a matrix is read
+    styleMatrixPlot(m_plot);
     for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        axis->grid()->setVisible(false);
-        axis->setSubTicks(false);
-        axis->setTickLength(0, 3);
         auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
         ticker->setTickStep(1.0);
         ticker->setScaleStrategy(QCPAxisTickerFixed::ssNone);

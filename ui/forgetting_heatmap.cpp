@@ -95,15 +95,7 @@ ForgettingHeatmap::ForgettingHeatmap(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_readout);
 
     stylePlot(m_plot, tr("No forgetting matrix loaded"), QString(), QString());
-    m_plot->setInteractions(QCP::Interactions());
-    m_plot->legend->setVisible(false);
-    m_plot->axisRect()->setAutoMargins(QCP::msAll);
-    m_plot->yAxis->setRangeReversed(true);  // task 0 on top, as a matrix is read
-    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        axis->grid()->setVisible(false);
-        axis->setSubTicks(false);
-        axis->setTickLength(0, 3);
-    }
+    styleMatrixPlot(m_plot);
     m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
     m_map->setGradient(divergingGradient());
     m_map->setInterpolate(false);

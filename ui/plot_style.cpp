@@ -93,6 +93,18 @@ QCPColorGradient lossGradient() {
     return g;
 }
 
+void styleMatrixPlot(QCustomPlot* plot) {
+    plot->setInteractions(QCP::Interactions());
+    plot->legend->setVisible(false);
+    plot->axisRect()->setAutoMargins(QCP::msAll);
+    plot->yAxis->setRangeReversed(true);  // task 0 on top, as a matrix is read
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+        axis->grid()->setVisible(false);
+        axis->setSubTicks(false);
+        axis->setTickLength(0, 3);
+    }
+}
+
 QCPColorScale* addColorScale(QCustomPlot* plot, QCPColorMap* map, const QCPColorGradient& gradient,
                              const QString& label) {
     auto* scale = new QCPColorScale(plot);

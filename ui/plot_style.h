@@ -24,6 +24,10 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
 // loss dark, high loss bright, readable in greyscale print too.
 QCPColorGradient lossGradient();
 
+// The look of a matrix heatmap: no zoom/drag, no legend, row 0 on top, no grid, no sub
+// ticks, short outward ticks.
+void styleMatrixPlot(QCustomPlot* plot);
+
 // A colour scale for `map` to the right of the plot's axis rect (in the layout's last row),
 // with the gradient and an axis label, its top and bottom aligned with the axis rect.
 QCPColorScale* addColorScale(QCustomPlot* plot, QCPColorMap* map, const QCPColorGradient& gradient,
