@@ -3,12 +3,15 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "engine/experiment_tasks.h"
 #include "engine/fashion_mnist.h"
+#include "engine/text_tasks.h"
 #include "engine/safetensors.h"
 
 namespace forgetlab {
 
 std::vector<int> headOutputs(const ExperimentConfig& c) {
+    if (c.model.kind == "gpt") return {resolveLanguageModel(c.model).gpt.vocab_size};
     if (c.model.head == "multi")
         return {static_cast<int>(c.upstream.task.classes.size()),
                 static_cast<int>(c.downstream.task.classes.size())};
@@ -20,10 +23,10 @@ LoadedModel loadModel(const ExperimentConfig& config, const std::string& checkpo
         throw std::runtime_error("checkpoint file " + checkpointFile +
                                  " is missing (was the run's folder moved or deleted?)");
     LoadedModel m;
-    auto data = loadFashionMnist(config.data_dir);
-    m.up = buildFashionTask(*data, config.upstream.task, config.model, 0, config.seed);
-    m.down = buildFashionTask(*data, config.downstream.task, config.model, 1, config.seed);
-    m.model = buildModel(config.model, headOutputs(config));
+    ExperimentTasks tasks = buildExperimentTasks(config);
+    m.up = std::move(tasks.up);
+    m.down = std::move(tasks.down);
+    m.model = buildModel(config.model, tasks.heads);
     try {
         loadIntoModule(*m.model, loadSafetensors(checkpointFile), checkpointFile);
     } catch (const SafetensorsError& e) {

@@ -75,6 +75,9 @@ private:
                    (v.is_number_integer() && v.get<long long>() >= 0);
         } else if constexpr (std::is_integral_v<T>) {
             return v.is_number_integer();
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+            if (!v.is_array()) return false;
+            return std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
         } else {  // std::vector<int>
             if (!v.is_array()) return false;
             return std::all_of(v.begin(), v.end(), [](const json& e) {
@@ -89,6 +92,7 @@ private:
         else if constexpr (std::is_same_v<T, double>) return "a number";
         else if constexpr (std::is_same_v<T, unsigned>) return "a non-negative integer";
         else if constexpr (std::is_integral_v<T>) return "an integer";
+        else if constexpr (std::is_same_v<T, std::vector<std::string>>) return "a list of strings";
         else return "a list of integers";
     }
     std::string knownList() const {
@@ -110,6 +114,8 @@ void readTask(ObjectReader& r, TaskConfig& t) {
     r.read("rotation", t.rotation);
     r.read("noise", t.noise);
     r.read("label_permutation_seed", t.label_permutation_seed);
+    r.read("language", t.language);
+    r.read("domains", t.domains);
     r.read("train_size", t.train_size);
     r.read("test_size", t.test_size);
 }
@@ -139,6 +145,12 @@ void readPhase(ObjectReader& r, PhaseConfig& p) {
 }
 
 json taskJson(const TaskConfig& t) {
+    if (t.kind == "text")
+        return {{"kind", t.kind},
+                {"language", t.language},
+                {"domains", t.domains},
+                {"train_size", t.train_size},
+                {"test_size", t.test_size}};
     json j = {{"kind", t.kind},
               {"classes", t.classes},
               {"permutation_seed", t.permutation_seed},
@@ -170,7 +182,22 @@ json phaseJson(const PhaseConfig& p) {
             {"batch_size", p.batch_size}};
 }
 
-json modelJson(const ModelConfig& m) {
+// withLora = false for the upstream cache key: adapters only exist while fine-tuning.
+json modelJson(const ModelConfig& m, bool withLora = true) {
+    if (m.kind == "gpt") {
+        json j = {{"kind", m.kind},
+                  {"head", m.head},
+                  {"gpt", {{"n_layer", m.n_layer},
+                           {"n_head", m.n_head},
+                           {"n_embd", m.n_embd},
+                           {"context", m.context},
+                           {"tokenizer", m.tokenizer},
+                           {"tokenizer_dir", m.tokenizer_dir},
+                           {"checkpoint", m.checkpoint}}}};
+        if (withLora)
+            j["lora"] = {{"rank", m.lora_rank}, {"alpha", m.lora_alpha}, {"targets", m.lora_targets}};
+        return j;
+    }
     return {{"kind", m.kind},
             {"hidden", m.hidden},
             {"activation", m.activation},
@@ -183,9 +210,27 @@ bool oneOf(const T& v, std::initializer_list<T> options) {
     return std::find(options.begin(), options.end(), v) != options.end();
 }
 
+void validateTextTask(const TaskConfig& t, const std::string& p, std::vector<ConfigError>& e) {
+    if (!oneOf<std::string>(t.language, {"en", "de", "es"}))
+        e.push_back({p + ".language", "unknown language '" + t.language +
+                                          "'; use en (fortunes), de (fortunes-de) or es (fortunes-es)"});
+    std::set<std::string> seen;
+    for (const auto& d : t.domains) {
+        if (d.empty() || d.find('/') != std::string::npos || d[0] == '.')
+            e.push_back({p + ".domains", "'" + d + "' is not a fortune file name (e.g. \"science\")"});
+        else if (!seen.insert(d).second)
+            e.push_back({p + ".domains", "'" + d + "' is listed twice"});
+    }
+    if (t.train_size < 1 || t.train_size > 60000)
+        e.push_back({p + ".train_size", "must be between 1 and 60000 fortunes"});
+    if (t.test_size < 1 || t.test_size > 10000)
+        e.push_back({p + ".test_size", "must be between 1 and 10000 fortunes"});
+}
+
 void validateTask(const TaskConfig& t, const std::string& p, std::vector<ConfigError>& e) {
+    if (t.kind == "text") return validateTextTask(t, p, e);
     if (!oneOf<std::string>(t.kind, {"classes", "permuted"}))
-        e.push_back({p + ".kind", "unknown task kind '" + t.kind + "'; use classes or permuted"});
+        e.push_back({p + ".kind", "unknown task kind '" + t.kind + "'; use classes, permuted or text"});
     if (t.classes.empty()) e.push_back({p + ".classes", "needs at least one class (0-9)"});
     std::set<int> seen;
     for (int c : t.classes) {
@@ -242,6 +287,65 @@ void validatePhase(const PhaseConfig& ph, const std::string& p, bool allowZeroSt
         e.push_back({p + ".batch_size", "batch size must be between 1 and 65536"});
 }
 
+// model.kind "gpt": sizes, tokenizer, LoRA, text tasks, samples.
+void validateLanguageModel(const ExperimentConfig& c, std::vector<ConfigError>& e) {
+    const ModelConfig& m = c.model;
+    if (m.checkpoint.empty()) {
+        if (m.n_layer < 1 || m.n_layer > 48) e.push_back({"model.gpt.n_layer", "must be between 1 and 48"});
+        if (m.n_head < 1 || m.n_head > 64) e.push_back({"model.gpt.n_head", "must be between 1 and 64"});
+        if (m.n_embd < 1 || m.n_embd > 4096) e.push_back({"model.gpt.n_embd", "must be between 1 and 4096"});
+        else if (m.n_head >= 1 && m.n_embd % m.n_head != 0)
+            e.push_back({"model.gpt.n_embd", "must be divisible by n_head (" + std::to_string(m.n_head) +
+                                                 "): each head gets n_embd / n_head dimensions"});
+    }
+    if (m.context < 2 || m.context > 4096)
+        e.push_back({"model.gpt.context", "must be between 2 and 4096 tokens"});
+    if (!oneOf<std::string>(m.tokenizer, {"byte", "bpe"}))
+        e.push_back({"model.gpt.tokenizer", "unknown tokenizer '" + m.tokenizer + "'; use byte or bpe"});
+    if (m.tokenizer == "bpe" && m.tokenizer_dir.empty() && m.checkpoint.empty())
+        e.push_back({"model.gpt.tokenizer_dir",
+                     "the bpe tokenizer needs a folder with vocab.json and merges.txt"});
+    if (m.head != "shared")
+        e.push_back({"model.head", "a language model has one output (the next token): use shared"});
+    if (m.lora_rank < 0 || m.lora_rank > 1024)
+        e.push_back({"model.lora.rank", "must be between 0 (off) and 1024"});
+    if (!(m.lora_alpha > 0) || !std::isfinite(m.lora_alpha))
+        e.push_back({"model.lora.alpha", "must be > 0"});
+    if (m.lora_rank > 0 && m.lora_targets.empty())
+        e.push_back({"model.lora.targets", "name at least one projection, e.g. attn.c_attn"});
+    for (const auto& t : m.lora_targets)
+        if (!oneOf<std::string>(t, {"attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"}))
+            e.push_back({"model.lora.targets", "unknown projection '" + t +
+                                                   "'; use attn.c_attn, attn.c_proj, mlp.c_fc or mlp.c_proj"});
+    for (const char* phase : {"upstream", "downstream"}) {
+        const TaskConfig& t = std::string(phase) == "upstream" ? c.upstream.task : c.downstream.task;
+        if (t.kind != "text")
+            e.push_back({std::string(phase) + ".task.kind",
+                         "a language model (model.kind gpt) trains on text: set kind to text"});
+    }
+    if (c.sequence.tasks > 0)
+        e.push_back({"sequence.tasks", "task sequences are built from Fashion-MNIST; for a language "
+                                       "model use the upstream/downstream pair (set 0)"});
+    if (c.text_dir.empty()) e.push_back({"text_dir", "must name the fortunes folder"});
+    const EvalConfig& ev = c.eval;
+    if (ev.samples_every < 0) e.push_back({"eval.samples.every", "must be >= 0 (0 = off)"});
+    if (ev.samples_tokens < 1 || ev.samples_tokens > 1024)
+        e.push_back({"eval.samples.tokens", "must be between 1 and 1024 new tokens"});
+    if (!(ev.samples_temperature >= 0) || !std::isfinite(ev.samples_temperature))
+        e.push_back({"eval.samples.temperature", "must be >= 0 (0 = greedy only)"});
+    if (ev.samples_every > 0 && ev.samples_prompts.empty())
+        e.push_back({"eval.samples.prompts", "give at least one prompt, or set every to 0"});
+    for (size_t i = 0; i < ev.samples_prompts.size(); ++i) {
+        const std::string& pr = ev.samples_prompts[i];
+        const std::string f = "eval.samples.prompts[" + std::to_string(i) + "]";
+        if (pr.empty()) e.push_back({f, "a prompt must not be empty"});
+        // Byte tokens are bytes; BPE prompts are checked when the tokenizer is loaded.
+        else if (m.tokenizer == "byte" && m.context >= 2 && int(pr.size()) >= m.context)
+            e.push_back({f, "the prompt is " + std::to_string(pr.size()) + " tokens but the context is " +
+                                std::to_string(m.context) + ": shorten it below the context"});
+    }
+}
+
 }  // namespace
 
 ConfigParseResult parseConfig(const std::string& jsonText) {
@@ -265,12 +369,27 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
         r.read("seed", c.seed);
         r.read("device", c.device);
         r.read("data_dir", c.data_dir);
+        r.read("text_dir", c.text_dir);
         r.object("model", [&](ObjectReader& m) {
             m.read("kind", c.model.kind);
             m.read("hidden", c.model.hidden);
             m.read("activation", c.model.activation);
             m.read("channels", c.model.channels);
             m.read("head", c.model.head);
+            m.object("gpt", [&](ObjectReader& g) {
+                g.read("n_layer", c.model.n_layer);
+                g.read("n_head", c.model.n_head);
+                g.read("n_embd", c.model.n_embd);
+                g.read("context", c.model.context);
+                g.read("tokenizer", c.model.tokenizer);
+                g.read("tokenizer_dir", c.model.tokenizer_dir);
+                g.read("checkpoint", c.model.checkpoint);
+            });
+            m.object("lora", [&](ObjectReader& l) {
+                l.read("rank", c.model.lora_rank);
+                l.read("alpha", c.model.lora_alpha);
+                l.read("targets", c.model.lora_targets);
+            });
         });
         r.object("upstream", [&](ObjectReader& p) { readPhase(p, c.upstream); });
         r.object("downstream", [&](ObjectReader& p) { readPhase(p, c.downstream); });
@@ -313,6 +432,12 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
             ev.read("trace_samples", c.eval.trace_samples);
             ev.read("checkpoint_every", c.eval.checkpoint_every);
             ev.read("example_losses", c.eval.example_losses);
+            ev.object("samples", [&](ObjectReader& sm) {
+                sm.read("every", c.eval.samples_every);
+                sm.read("prompts", c.eval.samples_prompts);
+                sm.read("tokens", c.eval.samples_tokens);
+                sm.read("temperature", c.eval.samples_temperature);
+            });
         });
     }
     // Value checks run even after type errors (a mistyped field keeps its default, so it
@@ -328,8 +453,11 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
         e.push_back({"device", "unknown device '" + c.device + "'; use cpu or cuda"});
     if (c.data_dir.empty()) e.push_back({"data_dir", "must name the Fashion-MNIST folder"});
     const ModelConfig& m = c.model;
-    if (!oneOf<std::string>(m.kind, {"mlp", "cnn"}))
-        e.push_back({"model.kind", "unknown model '" + m.kind + "'; use mlp or cnn"});
+    if (!oneOf<std::string>(m.kind, {"mlp", "cnn", "gpt"}))
+        e.push_back({"model.kind", "unknown model '" + m.kind + "'; use mlp, cnn or gpt"});
+    if (m.kind == "gpt") validateLanguageModel(c, e);
+    else if (c.upstream.task.kind == "text" || c.downstream.task.kind == "text")
+        e.push_back({"model.kind", "text tasks need a language model: set model.kind to gpt"});
     for (int h : m.hidden)
         if (h < 1 || h > 16384) e.push_back({"model.hidden", "widths must be in 1..16384"});
     if (m.kind == "cnn" && m.channels.empty())
@@ -445,6 +573,13 @@ std::string configToJson(const ExperimentConfig& c, int indent) {
                 {"trace_samples", c.eval.trace_samples},
                 {"checkpoint_every", c.eval.checkpoint_every},
                 {"example_losses", c.eval.example_losses}}}};
+    if (c.model.kind == "gpt") {
+        j["text_dir"] = c.text_dir;
+        j["eval"]["samples"] = {{"every", c.eval.samples_every},
+                                {"prompts", c.eval.samples_prompts},
+                                {"tokens", c.eval.samples_tokens},
+                                {"temperature", c.eval.samples_temperature}};
+    }
     return j.dump(indent);
 }
 
@@ -454,10 +589,11 @@ std::string upstreamHash(const ExperimentConfig& c) {
     json j = {{"v", 1},
               {"seed", c.seed},
               {"data_dir", c.data_dir},
-              {"model", modelJson(c.model)},
+              {"model", modelJson(c.model, /*withLora=*/false)},
               {"upstream", phaseJson(c.upstream)},
               {"downstream_classes", c.downstream.task.classes.size()},
               {"downstream_kind", c.downstream.task.kind}};
+    if (c.model.kind == "gpt") j["text_dir"] = c.text_dir;
     // FNV-1a 64-bit: stable across platforms and runs (std::hash is not).
     const std::string text = j.dump();
     uint64_t h = 1469598103934665603ull;

@@ -20,14 +20,32 @@ struct TaskConfig {
     double rotation = 0.0;     // degrees, counter-clockwise about the image centre
     double noise = 0.0;        // std of Gaussian noise added to the standardised pixels
     int label_permutation_seed = 0;  // 0 = labels as they are; else a seeded shuffle of classes
+    // Text tasks (kind "text", for model.kind "gpt"): the fortunes of a language ("en",
+    // "de", "es"), optionally only some of its files (domains; empty = all). Each fortune is
+    // one example; train_size and test_size cap the counts, drawn from the seed.
+    std::string language = "en";
+    std::vector<std::string> domains;
 };
 
 struct ModelConfig {
-    std::string kind = "mlp";  // "mlp" | "cnn"
+    std::string kind = "mlp";  // "mlp" | "cnn" | "gpt" (decoder-only transformer on text)
     std::vector<int> hidden = {256, 256};
     std::string activation = "relu";  // "relu" | "tanh" | "gelu"
     std::vector<int> channels = {16, 32};  // cnn: conv channels
     std::string head = "shared";           // "shared" (class-incremental) | "multi" (per task)
+    // gpt: GPT-2 architecture. With a checkpoint (a folder holding a Hugging Face GPT-2
+    // config.json + model.safetensors) the sizes come from its config.json instead.
+    int n_layer = 4;
+    int n_head = 4;
+    int n_embd = 128;
+    int context = 128;                  // tokens per example (n_positions)
+    std::string tokenizer = "byte";     // "byte" | "bpe" (GPT-2 vocab.json + merges.txt)
+    std::string tokenizer_dir;          // bpe: folder of vocab.json + merges.txt ("" = checkpoint)
+    std::string checkpoint;             // "" = train from scratch on the upstream task
+    // LoRA for the fine-tuning phase (0 = off): base weights frozen, adapters trained.
+    int lora_rank = 0;
+    double lora_alpha = 16;
+    std::vector<std::string> lora_targets = {"attn.c_attn", "attn.c_proj"};
 };
 
 struct OptimizerConfig {
@@ -67,6 +85,12 @@ struct EvalConfig {
     // seeded upstream training examples, recorded before fine-tuning, at checkpoints and
     // after. 0 = off.
     int example_losses = 1000;
+    // Language models: every samples_every fine-tuning steps (and at step 0) each prompt is
+    // continued greedily and with samples_temperature, samples_tokens new tokens. 0 = off.
+    int samples_every = 50;
+    std::vector<std::string> samples_prompts = {"The meaning of life is", "Das Leben ist"};
+    int samples_tokens = 60;
+    double samples_temperature = 0.8;
 };
 
 // Anti-forgetting strategies for the fine-tuning phase (SCIENCE.md section 4). Each is
@@ -116,6 +140,7 @@ struct ExperimentConfig {
     StrategyConfig strategies;
     SequenceConfig sequence;
     EvalConfig eval;
+    std::string text_dir = "/usr/share/games/fortunes";  // Debian's fortune files (text tasks)
 };
 
 // One problem with a configuration, named by its JSON path ("downstream.optimizer.lr").

@@ -7,14 +7,19 @@ EvalResult evaluateSplit(ForgetModel& model, const DataSplit& split, int head, b
     const bool wasTraining = model.is_training();
     model.eval();
     const int64_t n = split.size();
-    const int64_t chunk = 1000;
+    // About 1000 rows of images; sequences in chunks of about 32k target positions.
+    const int64_t perRow = split.target.dim() > 1 ? split.target[0].numel() : 1;
+    const int64_t chunk = perRow > 1 ? std::max<int64_t>(1, 32768 / perRow) : 1000;
     double lossSum = 0.0, correct = 0.0, count = 0.0;
     for (int64_t b = 0; b < n; b += chunk) {
         Batch batch = split.slice(b, std::min(n, b + chunk), head);
         torch::Tensor logits = model.forward(batch.input, head);
-        const double items = static_cast<double>(batch.target.numel());
+        // Padding targets (kIgnoreTarget, negative) count for neither loss nor accuracy.
+        const torch::Tensor valid = batch.target.ge(0);
+        const double items = valid.sum().item<double>();
+        if (items == 0) continue;
         lossSum += taskLoss(logits, batch.target).item<double>() * items;
-        correct += logits.argmax(-1).eq(batch.target).sum().item<double>();
+        correct += logits.argmax(-1).eq(batch.target).logical_and(valid).sum().item<double>();
         count += items;
     }
     if (restoreTrain && wasTraining) model.train();

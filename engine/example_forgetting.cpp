@@ -25,7 +25,8 @@ std::vector<float> exampleLosses(ForgetModel& model, const DataSplit& split,
     std::vector<float> out;
     out.reserve(index.size());
     const int64_t n = static_cast<int64_t>(index.size());
-    const int64_t chunk = 1000;
+    const int64_t perRow = split.target.dim() > 1 ? split.target[0].numel() : 1;
+    const int64_t chunk = perRow > 1 ? std::max<int64_t>(1, 32768 / perRow) : 1000;
     for (int64_t b = 0; b < n; b += chunk) {
         const int64_t e = std::min(n, b + chunk);
         auto idx = torch::from_blob(const_cast<int64_t*>(index.data()) + b, {e - b}, torch::kInt64);
@@ -35,7 +36,10 @@ std::vector<float> exampleLosses(ForgetModel& model, const DataSplit& split,
         torch::Tensor per = torch::nn::functional::cross_entropy(
             logits.reshape({-1, logits.size(-1)}), target.reshape({-1}),
             torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
-        per = per.reshape({e - b, -1}).mean(1).to(torch::kFloat32).contiguous();
+        // Mean over the example's real target positions (padding's loss is 0 and not
+        // counted): for a language model the example's log-perplexity.
+        const torch::Tensor valid = target.reshape({e - b, -1}).ge(0).sum(1).clamp_min(1);
+        per = (per.reshape({e - b, -1}).sum(1) / valid).to(torch::kFloat32).contiguous();
         out.insert(out.end(), per.data_ptr<float>(), per.data_ptr<float>() + (e - b));
     }
     if (wasTraining) model.train();

@@ -1,5 +1,9 @@
 #include "engine/models.h"
 
+#include <filesystem>
+
+#include "engine/gpt_model.h"
+
 namespace forgetlab {
 
 torch::Tensor activate(const torch::Tensor& x, const std::string& activation) {
@@ -71,10 +75,32 @@ torch::Tensor CnnModel::forward(const torch::Tensor& input, int head) {
 
 std::shared_ptr<ForgetModel> buildModel(const ModelConfig& config,
                                         const std::vector<int>& headOutputs) {
+    if (config.kind == "gpt") {
+        // The vocabulary is the single head's output count; sizes come from the checkpoint's
+        // config.json when there is one.
+        GptConfig g;
+        if (!config.checkpoint.empty()) {
+            g = readGpt2Config((std::filesystem::path(config.checkpoint) / "config.json").string());
+        } else {
+            g.n_layer = config.n_layer;
+            g.n_head = config.n_head;
+            g.n_embd = config.n_embd;
+            g.n_positions = config.context;
+        }
+        g.vocab_size = headOutputs.at(0);
+        return std::make_shared<GptModel>(g);
+    }
     if (config.kind == "cnn")
         return std::make_shared<CnnModel>(config.channels, config.hidden, config.activation,
                                           headOutputs);
     return std::make_shared<MlpModel>(28 * 28, config.hidden, config.activation, headOutputs);
+}
+
+std::vector<torch::Tensor> trainableParameters(torch::nn::Module& model) {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : model.parameters(/*recurse=*/true))
+        if (p.requires_grad()) out.push_back(p);
+    return out;
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> namedParameters(torch::nn::Module& model) {

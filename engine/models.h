@@ -56,6 +56,10 @@ torch::Tensor activate(const torch::Tensor& x, const std::string& activation);
 std::shared_ptr<ForgetModel> buildModel(const ModelConfig& config,
                                         const std::vector<int>& headOutputs);
 
+// The parameters that train (requires_grad), in parameters() order: all of them except the
+// frozen base weights of a LoRA model.
+std::vector<torch::Tensor> trainableParameters(torch::nn::Module& model);
+
 // Named parameters in a fixed order (used by checkpoints and flat-vector helpers).
 std::vector<std::pair<std::string, torch::Tensor>> namedParameters(torch::nn::Module& model);
 

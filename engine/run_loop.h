@@ -13,6 +13,7 @@
 
 #include <torch/torch.h>
 
+#include "engine/gpt_model.h"
 #include "engine/models.h"
 #include "engine/optimizers.h"
 #include "engine/run_control.h"
@@ -52,13 +53,16 @@ inline bool applyKnob(const Knob& k, double& baseLr, torch::optim::Optimizer& op
     return strategies && strategies->setKnob(k.name, k.value);
 }
 
-// A frozen copy of a model's current weights (the LwF teacher).
+// A frozen copy of a model's current weights (the LwF teacher), adapters included.
 inline std::shared_ptr<ForgetModel> frozenCopy(ForgetModel& model, const ModelConfig& config,
                                                const std::vector<int>& heads) {
     auto copy = buildModel(config, heads);
+    if (auto* gpt = dynamic_cast<GptModel*>(&model); gpt && gpt->hasLora())
+        static_cast<GptModel&>(*copy).enableLora(gpt->loraConfig());
     torch::NoGradGuard noGrad;
-    auto src = model.parameters(), dst = copy->parameters();
-    for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+    auto src = model.named_parameters(true), dst = copy->named_parameters(true);
+    for (const auto& item : src) dst[item.key()].copy_(item.value());
+    for (auto& p : copy->parameters()) p.requires_grad_(false);
     return copy;
 }
 

@@ -39,6 +39,13 @@ std::string summaryToJson(const RunSummary& s) {
         j["example_forgetting_mean"] = s.example_forgetting_mean;
         j["example_forgotten_fraction"] = s.example_forgotten_fraction;
     }
+    if (s.language) {
+        j["upstream_logppl_before"] = s.upstream_logppl_before;
+        j["upstream_logppl_after"] = s.upstream_logppl_after;
+        j["downstream_logppl_after"] = s.downstream_logppl_after;
+        j["forgetting_logppl"] = s.forgetting_logppl;
+        j["trainable_parameters"] = s.trainable_parameters;
+    }
     if (!s.replay_selection.empty()) j["replay_selection"] = nlohmann::json::parse(s.replay_selection);
     return j.dump();
 }

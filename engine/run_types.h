@@ -73,6 +73,14 @@ struct RunSummary {
     double example_forgotten_fraction = 0.0;
     // Targeted replay: the probe and the chosen buffer (empty otherwise).
     std::string replay_selection;
+    // Language models (model.kind "gpt"): log-perplexity = mean per-token negative
+    // log-likelihood (nats) on the test split; accuracies above are next-token accuracies.
+    bool language = false;
+    double upstream_logppl_before = 0.0;
+    double upstream_logppl_after = 0.0;
+    double downstream_logppl_after = 0.0;
+    double forgetting_logppl = 0.0;  // upstream_logppl_after - upstream_logppl_before
+    int64_t trainable_parameters = 0;  // while fine-tuning (LoRA: the adapters)
 };
 
 std::string summaryToJson(const RunSummary& s);

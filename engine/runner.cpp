@@ -12,6 +12,9 @@
 
 #include "engine/analysis_model.h"
 #include "engine/evaluation.h"
+#include "engine/experiment_tasks.h"
+#include "engine/gpt_model.h"
+#include "engine/text_tasks.h"
 #include "engine/example_forgetting.h"
 #include "engine/fashion_mnist.h"
 #include "engine/idx_reader.h"
@@ -41,6 +44,10 @@ struct Runner::Impl {
     RunControl* control = nullptr;
     std::shared_ptr<ForgetModel> model;
     Task up, down;
+    std::vector<int> heads;  // output count of each head
+    bool language = false;   // model.kind "gpt": text tasks, log-perplexity, live samples
+    std::shared_ptr<const Tokenizer> tokenizer;
+    std::vector<std::vector<int64_t>> promptIds;  // eval.samples.prompts, tokenized
     DataSplit probe;
     RunSummary summary;
     bool m_inFineTuning = false;
@@ -63,7 +70,8 @@ struct Runner::Impl {
     // Runs a training phase. Returns the number of steps done.
     int64_t trainPhase(const Task& task, const PhaseConfig& phase, Phase phaseId,
                        uint64_t samplerSeed, bool fineTuning) {
-        auto optimizer = makeOptimizer(model->parameters(), phase.optimizer);
+        // With LoRA only the adapters train (the base weights are frozen).
+        auto optimizer = makeOptimizer(trainableParameters(*model), phase.optimizer);
         // Strategies act while fine-tuning, anchored at the pre-trained weights.
         std::unique_ptr<StrategySet> strategies;
         if (fineTuning) strategies = makeStrategies();
@@ -94,7 +102,7 @@ struct Runner::Impl {
                 zeroGrad(*optimizer);
                 torch::Tensor loss = strategies ? strategies->loss(*model, mixed) : trainLoss(batch);
                 loss.backward();
-                if (clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), clip);
+                if (clip > 0) torch::nn::utils::clip_grad_norm_(trainableParameters(*model), clip);
                 return loss;
             };
             const double loss = optimizer->step(closure).item<double>();
@@ -118,6 +126,9 @@ struct Runner::Impl {
                     hessianPoint(step, points);
                 if (cfg.eval.trace_every > 0 && step % cfg.eval.trace_every == 0)
                     tracePoint(step, points);
+                if (language && cfg.eval.samples_every > 0 &&
+                    (step % cfg.eval.samples_every == 0 || step == total))
+                    samples(step);
                 summary.steps = step;
             } else {
                 points.push_back({step, keys::kPreTrainLoss, loss});
@@ -137,7 +148,7 @@ struct Runner::Impl {
 
     std::unique_ptr<StrategySet> makeStrategies() {
         std::shared_ptr<ForgetModel> teacher;
-        if (cfg.strategies.lwf_lambda > 0) teacher = frozenCopy(*model, cfg.model, headOutputs(cfg));
+        if (cfg.strategies.lwf_lambda > 0) teacher = frozenCopy(*model, cfg.model, heads);
         return std::make_unique<StrategySet>(cfg.strategies, *model, teacher, up,
                                              uint64_t(cfg.seed) * 2654435761ULL + 5,
                                              replayIndices.empty() ? nullptr : &replayIndices);
@@ -156,18 +167,20 @@ struct Runner::Impl {
         points.push_back({step, keys::kDownTestLoss, d.loss});
         points.push_back({step, keys::kDownTestAcc, d.acc});
         model->eval();
-        const double s = samSharpness(model->parameters(), probeLoss(), cfg.eval.sharpness_rho);
+        const double s = samSharpness(trainableParameters(*model), probeLoss(), cfg.eval.sharpness_rho);
         model->train();
         points.push_back({step, keys::kSharpness, s});
         summary.upstream_acc_after = u.acc;
         summary.downstream_acc_after = d.acc;
+        summary.upstream_logppl_after = u.loss;
+        summary.downstream_logppl_after = d.loss;
         summary.sharpness_last = s;
     }
 
     void hessianPoint(int64_t step, std::vector<MetricPoint>& points) {
         model->eval();
         const EigenResult r = hessianTopEigenvalues(
-            model->parameters(), probeLoss(), cfg.eval.hessian_topk, cfg.eval.hessian_max_iters,
+            trainableParameters(*model), probeLoss(), cfg.eval.hessian_topk, cfg.eval.hessian_max_iters,
             cfg.eval.hessian_tol, cfg.seed * 7919ULL + uint64_t(step));
         model->train();
         points.push_back({step, keys::kHessianLmax, r.eigenvalues.at(0)});
@@ -178,7 +191,7 @@ struct Runner::Impl {
 
     void tracePoint(int64_t step, std::vector<MetricPoint>& points) {
         model->eval();
-        const TraceResult t = hessianTrace(model->parameters(), probeLoss(), cfg.eval.trace_samples,
+        const TraceResult t = hessianTrace(trainableParameters(*model), probeLoss(), cfg.eval.trace_samples,
                                            cfg.seed * 104729ULL + uint64_t(step));
         model->train();
         points.push_back({step, keys::kHessianTrace, t.mean});
@@ -189,7 +202,10 @@ struct Runner::Impl {
         if (opts.checkpoint_dir.empty()) return {};
         fs::create_directories(opts.checkpoint_dir);
         const std::string file = (fs::path(opts.checkpoint_dir) / (tag + ".safetensors")).string();
-        saveSafetensors(file, moduleTensors(*model),
+        // A LoRA model is stored with its adapters folded in: every checkpoint is a plain
+        // model of the configured architecture (analyses, WiSE-FT and export need no LoRA).
+        auto* gpt = dynamic_cast<GptModel*>(model.get());
+        saveSafetensors(file, gpt && gpt->hasLora() ? gpt->gpt2Tensors() : moduleTensors(*model),
                         {{"tag", tag}, {"step", std::to_string(step)}, {"format", "forgetlab"}});
         sink->onCheckpoint(step, tag, file);
         return file;
@@ -222,6 +238,13 @@ struct Runner::Impl {
                 }
             }
         }
+        if (language && !cfg.model.checkpoint.empty()) {
+            // A Hugging Face GPT-2 checkpoint is the starting point; upstream.steps (often 0)
+            // train it further on the upstream text.
+            const std::string file = (fs::path(cfg.model.checkpoint) / "model.safetensors").string();
+            loadGpt2Safetensors(static_cast<GptModel&>(*model), file);
+            sink->onEvent(0, "gpt2_checkpoint", nlohmann::json{{"file", file}}.dump());
+        }
         trainPhase(up, cfg.upstream, Phase::Upstream, uint64_t(cfg.seed) * 1000003ULL + 11, false);
         if (!cacheFile.empty()) {
             fs::create_directories(opts.cache_dir);
@@ -238,13 +261,15 @@ struct Runner::Impl {
         }
         if (opts.num_threads > 0) torch::set_num_threads(opts.num_threads);
         sink->onPhase(Phase::Preparing, 0);
-        auto data = loadFashionMnist(cfg.data_dir);
-        up = buildFashionTask(*data, cfg.upstream.task, cfg.model, 0, cfg.seed);
-        down = buildFashionTask(*data, cfg.downstream.task, cfg.model, 1, cfg.seed);
+        ExperimentTasks tasks = buildExperimentTasks(cfg);
+        up = std::move(tasks.up);
+        down = std::move(tasks.down);
+        heads = tasks.heads;
+        tokenizer = tasks.tokenizer;
+        language = isLanguageModel(cfg);
+        if (language) tokenizePrompts();
         const int64_t np = std::min<int64_t>(cfg.eval.probe_size, down.train.size());
         probe = DataSplit{down.train.input.slice(0, 0, np), down.train.target.slice(0, 0, np)};
-        std::vector<int> heads = {up.num_outputs};
-        if (cfg.model.head == "multi") heads.push_back(down.num_outputs);
         torch::manual_seed(cfg.seed);
         model = buildModel(cfg.model, heads);
 
@@ -257,7 +282,10 @@ struct Runner::Impl {
         if (cfg.eval.hessian_every > 0) hessianPoint(0, points);
         if (cfg.eval.trace_every > 0) tracePoint(0, points);
         summary.upstream_acc_before = summary.upstream_acc_after;
+        summary.upstream_logppl_before = summary.upstream_logppl_after;
+        summary.language = language;
         sink->onMetrics(points);
+        if (language && cfg.eval.samples_every > 0) samples(0);
         if (cfg.eval.example_losses > 0) {
             tracked = trackedExampleIndices(up.train.size(), cfg.eval.example_losses, cfg.seed);
             lossBefore = exampleLosses(*model, up.train, tracked, up.head);
@@ -266,6 +294,9 @@ struct Runner::Impl {
         }
         if (cfg.strategies.replay_ratio > 0 && cfg.strategies.replay_select == "targeted")
             chooseTargetedReplay();
+        if (language && cfg.model.lora_rank > 0) enableLora();
+        summary.trainable_parameters = 0;
+        for (const auto& p : trainableParameters(*model)) summary.trainable_parameters += p.numel();
         torch::manual_seed(cfg.seed + 1);
         m_inFineTuning = true;
         try {
@@ -381,6 +412,68 @@ struct Runner::Impl {
         summary.replay_selection = ev.dump();
     }
 
+    // Checks that every prompt fits the context (in tokens; bpe prompts are only known here).
+    void tokenizePrompts() {
+        promptIds.clear();
+        for (size_t i = 0; i < cfg.eval.samples_prompts.size(); ++i) {
+            std::vector<int64_t> ids;
+            for (int id : tokenizer->encode(cfg.eval.samples_prompts[i])) ids.push_back(id);
+            if (cfg.eval.samples_every > 0 && int64_t(ids.size()) >= cfg.model.context)
+                throw EndRun{status::kFailed,
+                             "eval.samples.prompts[" + std::to_string(i) + "] is " +
+                                 std::to_string(ids.size()) + " tokens but the context is " +
+                                 std::to_string(cfg.model.context) + ": shorten the prompt"};
+            promptIds.push_back(std::move(ids));
+        }
+    }
+
+    // Live samples: each prompt continued greedily and (temperature > 0) by sampling,
+    // recorded as a "samples" event {"step", "samples": [{"prompt", "greedy", "sampled"}]}.
+    void samples(int64_t step) {
+        auto& gpt = static_cast<GptModel&>(*model);
+        const bool wasTraining = gpt.is_training();
+        gpt.eval();
+        nlohmann::json list = nlohmann::json::array();
+        for (size_t i = 0; i < promptIds.size(); ++i) {
+            auto text = [&](double temperature) {
+                const std::vector<int64_t> ids =
+                    gpt.generate(promptIds[i], cfg.eval.samples_tokens, temperature,
+                                 uint64_t(cfg.seed) * 6364136223846793005ULL + uint64_t(step) * 31 + i);
+                return sanitizeUtf8(tokenizer->decode(std::vector<int>(ids.begin(), ids.end())));
+            };
+            nlohmann::json one = {{"prompt", sanitizeUtf8(cfg.eval.samples_prompts[i])},
+                                  {"greedy", text(0.0)}};
+            if (cfg.eval.samples_temperature > 0) one["sampled"] = text(cfg.eval.samples_temperature);
+            list.push_back(std::move(one));
+        }
+        gpt.train(wasTraining);
+        sink->onEvent(step, "samples",
+                      nlohmann::json{{"step", step},
+                                     {"temperature", cfg.eval.samples_temperature},
+                                     {"samples", list}}
+                          .dump());
+    }
+
+    // LoRA for fine-tuning: adapters on the targeted projections, base weights frozen.
+    void enableLora() {
+        auto& gpt = static_cast<GptModel&>(*model);
+        LoraConfig lora;
+        lora.rank = cfg.model.lora_rank;
+        lora.alpha = cfg.model.lora_alpha;
+        lora.targets = cfg.model.lora_targets;
+        torch::manual_seed(cfg.seed + 2);
+        gpt.enableLora(lora);
+        int64_t total = 0;
+        for (const auto& p : gpt.parameters()) total += p.numel();
+        sink->onEvent(0, "lora",
+                      nlohmann::json{{"rank", lora.rank},
+                                     {"alpha", lora.alpha},
+                                     {"targets", lora.targets},
+                                     {"trainable_parameters", gpt.trainableParameterCount()},
+                                     {"parameters", total}}
+                          .dump());
+    }
+
     // Makes sure the summary's "after" values describe the last step done.
     void finalEval() {
         if (summary.steps == 0) return;
@@ -427,6 +520,8 @@ RunSummary Runner::run(MetricSink& sink, RunControl& control) {
     }
     if (im.summary.accuracy_matrix.empty())
         im.summary.forgetting = im.summary.upstream_acc_before - im.summary.upstream_acc_after;
+    if (im.summary.language)
+        im.summary.forgetting_logppl = im.summary.upstream_logppl_after - im.summary.upstream_logppl_before;
     im.summary.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     sink.onPhase(Phase::Finished, im.summary.steps);
     return im.summary;

@@ -6,7 +6,7 @@ namespace forgetlab {
 
 std::vector<torch::Tensor> empiricalFisher(ForgetModel& model, const DataSplit& data, int head,
                                            int samples) {
-    const auto params = model.parameters();
+    const auto params = trainableParameters(model);
     std::vector<torch::Tensor> fisher;
     for (const auto& p : params) fisher.push_back(torch::zeros_like(p).detach());
     const int64_t n = std::min<int64_t>(samples, data.size());
@@ -16,8 +16,11 @@ std::vector<torch::Tensor> empiricalFisher(ForgetModel& model, const DataSplit& 
     torch::AutoGradMode enable(true);
     for (int64_t i = 0; i < n; ++i) {
         const Batch one = data.slice(i, i + 1, head);
-        torch::Tensor logp = torch::log_softmax(model.forward(one.input, head), -1);
-        torch::Tensor nll = -logp.gather(-1, one.target.reshape({1, 1})).sum();
+        // -log p(y | x): one class, or the sum over a sequence's (non-padding) tokens.
+        const torch::Tensor logits = model.forward(one.input, head);
+        torch::Tensor nll = torch::nn::functional::cross_entropy(
+            logits.reshape({-1, logits.size(-1)}), one.target.reshape({-1}),
+            torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
         auto grads = torch::autograd::grad({nll}, params, {}, false, false, true);
         torch::NoGradGuard noGrad;
         for (size_t k = 0; k < params.size(); ++k)
@@ -67,7 +70,8 @@ StrategySet::StrategySet(const StrategyConfig& config, ForgetModel& model,
         m_buffer = {rows.input, rows.target};
         m_replaySampler = std::make_unique<BatchSampler>(keep, 1, seed ^ 0x5EEDu);
     }
-    for (const auto& p : model.parameters()) m_anchor.push_back(p.detach().clone());
+    // Anchors (and the Fisher) cover the trainable parameters: with LoRA, the adapters.
+    for (const auto& p : trainableParameters(model)) m_anchor.push_back(p.detach().clone());
     if (m_cfg.ewc_lambda > 0)
         m_fisher = empiricalFisher(model, upstream.train, upstream.head, m_cfg.ewc_samples);
     if (m_teacher) {
@@ -114,8 +118,9 @@ torch::Tensor StrategySet::loss(ForgetModel& model, const MixedBatch& batch) {
     auto add = [&](const torch::Tensor& t) { penalty = penalty.defined() ? penalty + t : t; };
     // Only list the parameters when a penalty needs them: this runs every step.
     if (m_cfg.ewc_lambda > 0 && !m_fisher.empty())
-        add(ewcPenalty(model.parameters(), m_fisher, m_anchor, m_cfg.ewc_lambda));
-    if (m_cfg.l2sp_lambda > 0) add(l2spPenalty(model.parameters(), m_anchor, m_cfg.l2sp_lambda));
+        add(ewcPenalty(trainableParameters(model), m_fisher, m_anchor, m_cfg.ewc_lambda));
+    if (m_cfg.l2sp_lambda > 0)
+        add(l2spPenalty(trainableParameters(model), m_anchor, m_cfg.l2sp_lambda));
     if (m_cfg.lwf_lambda > 0 && m_teacher) {
         // Distil the pre-trained model's upstream-head outputs on the downstream inputs.
         torch::Tensor teacherLogits;
