@@ -1,5 +1,6 @@
 #include "app/cli_commands.h"
 #include "app/cli_support.h"
+#include "engine/language_tools.h"
 
 #include <atomic>
 #include <chrono>
@@ -101,7 +102,9 @@ void printUsage() {
   forgetlab-cli wiseft --run ID (--alpha A | --curve N) [--apply] [--db PATH] [--json]
   forgetlab-cli presets [--json]
   forgetlab-cli runs [--db PATH] [--json]
-  forgetlab-cli export --run ID --csv FILE [--db PATH]
+  forgetlab-cli export --run ID (--csv FILE | --gpt2 DIR [--checkpoint TAG]) [--db PATH]
+  forgetlab-cli generate --run ID --prompt TEXT [--tokens N] [--temperature T]
+                    [--seed S] [--checkpoint TAG] [--db PATH] [--json]
   forgetlab-cli landscape --run ID [--checkpoint STEP] --kind 1d|2d|interp [--grid N]
                     [--range R] [--seed S] [--subset N] [--db PATH] [--json]
   forgetlab-cli hessian --run ID [--checkpoint STEP] [--topk K] [--trace-samples S]
@@ -186,11 +189,20 @@ int runCommand(const Args& args) {
         for (long long k = 0; k < seeds && !control.stopRequested(); ++k) {
             cfg.seed = firstSeed + static_cast<unsigned>(k);
             const RunSummary s = runAndRecord(cfg, store, control, &progress, so);
-            std::cerr << "status " << s.status << ": upstream accuracy " << std::fixed
-                      << std::setprecision(3) << s.upstream_acc_before << " -> "
-                      << s.upstream_acc_after << " (forgetting " << s.forgetting
-                      << "), downstream accuracy " << s.downstream_acc_after << ", "
-                      << std::setprecision(1) << s.wall_seconds << " s\n";
+            if (s.language)
+                std::cerr << "status " << s.status << ": upstream log-perplexity " << std::fixed
+                          << std::setprecision(3) << s.upstream_logppl_before << " -> "
+                          << s.upstream_logppl_after << " nats/token (forgetting " << std::showpos
+                          << s.forgetting_logppl << std::noshowpos << "), downstream "
+                          << s.downstream_logppl_after << "; next-token accuracy upstream "
+                          << s.upstream_acc_before << " -> " << s.upstream_acc_after << ", "
+                          << std::setprecision(1) << s.wall_seconds << " s\n";
+            else
+                std::cerr << "status " << s.status << ": upstream accuracy " << std::fixed
+                          << std::setprecision(3) << s.upstream_acc_before << " -> "
+                          << s.upstream_acc_after << " (forgetting " << s.forgetting
+                          << "), downstream accuracy " << s.downstream_acc_after << ", "
+                          << std::setprecision(1) << s.wall_seconds << " s\n";
             if (!s.error.empty()) std::cerr << "forgetlab-cli: " << s.error << "\n";
             all.push_back(s);
         }
@@ -259,11 +271,20 @@ int runsCommand(const Args& args) {
 
 int exportCommand(const Args& args) {
     return guarded([&] {
-        Options o(args, {{"--run", true}, {"--csv", true}, {"--db", true}});
-        if (!o.has("--run") || !o.has("--csv"))
-            throw UsageError{"export needs --run ID and --csv FILE"};
+        Options o(args, {{"--run", true}, {"--csv", true}, {"--gpt2", true}, {"--checkpoint", true},
+                         {"--db", true}});
+        if (!o.has("--run") || o.has("--csv") == o.has("--gpt2"))
+            throw UsageError{"export needs --run ID and one of --csv FILE (metrics) or --gpt2 DIR "
+                             "(a language model's weights in the Hugging Face GPT-2 layout)"};
+        if (o.has("--checkpoint") && !o.has("--gpt2"))
+            throw UsageError{"--checkpoint goes with --gpt2"};
         Store store(dbPath(o));
         const long long id = o.integer("--run", 0);
+        if (o.has("--gpt2")) {
+            exportRunAsGpt2(store, id, o.get("--gpt2"), o.get("--checkpoint", "final"));
+            std::cerr << "wrote " << o.get("--gpt2") << "/model.safetensors and config.json\n";
+            return 0;
+        }
         exportRunCsv(store, id, o.get("--csv"));
         std::cerr << "wrote " << o.get("--csv") << "\n";
         return 0;

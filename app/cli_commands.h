@@ -19,6 +19,7 @@ int hessianCommand(const Args& args);
 int compareCommand(const Args& args);
 int wiseftCommand(const Args& args);
 int matrixCommand(const Args& args);
+int generateCommand(const Args& args);
 
 void printUsage();
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     if (verb == "compare") return compareCommand(args);
     if (verb == "wiseft") return wiseftCommand(args);
     if (verb == "matrix") return matrixCommand(args);
+    if (verb == "generate") return generateCommand(args);
     std::cerr << "forgetlab-cli: unknown command '" << verb << "'\n\n";
     printUsage();
     return 2;

@@ -17,7 +17,7 @@ RunSummary runAndRecord(const ExperimentConfig& config, Store& store, RunControl
 
     RunnerOptions ro;
     ro.cache_dir = (fs::path(store.directory()) / "cache").string();
-    ro.checkpoint_dir = (fs::path(store.directory()) / "checkpoints" / ("run-" + std::to_string(runId))).string();
+    ro.checkpoint_dir = store.runCheckpointDir(runId);
     ro.num_threads = options.num_threads;
 
     // Targeted replay completes a stored forgetting matrix; one that cannot be used fails

@@ -265,6 +265,13 @@ std::string Store::directory() const {
     return p.string();
 }
 
+std::string Store::runCheckpointDir(int64_t runId) const {
+    const fs::path file(m_path);
+    const std::string folder = file.filename() == "runs.db" ? std::string("checkpoints")
+                                                            : file.stem().string() + "-checkpoints";
+    return (fs::path(directory()) / folder / ("run-" + std::to_string(runId))).string();
+}
+
 void Store::exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(m_db, sql, nullptr, nullptr, &err) != SQLITE_OK) {

@@ -95,6 +95,10 @@ public:
 
     const std::string& path() const { return m_path; }
     std::string directory() const;  // the database's folder (checkpoints live below it)
+    // Where a run's checkpoint files go: <folder>/checkpoints/run-N for the default file
+    // name runs.db, <folder>/<name>-checkpoints/run-N for any other database, so that two
+    // databases in one folder never overwrite each other's files.
+    std::string runCheckpointDir(int64_t runId) const;
     std::string journalMode();
 
     int64_t createRun(const std::string& name, const std::string& configJson, unsigned seed,

@@ -82,7 +82,7 @@ int64_t wiseFtApply(Store& store, int64_t runId, double alpha, int subset, int64
     char label[64];
     std::snprintf(label, sizeof(label), " wise-ft a=%.2f", alpha);
     const int64_t id = store.createRun(base.name + label, base.config_json, base.seed, base.device);
-    const fs::path dir = fs::path(store.directory()) / "checkpoints" / ("run-" + std::to_string(id));
+    const fs::path dir = store.runCheckpointDir(id);
     fs::create_directories(dir);
     const std::string preFile = (dir / "pretrained.safetensors").string();
     const std::string finalFile = (dir / "final.safetensors").string();

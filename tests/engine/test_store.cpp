@@ -15,6 +15,17 @@ using namespace forgetlab;
 class TestStore : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void databasesInOneFolderKeepSeparateCheckpoints() {
+        // Run 1 of a.db and run 1 of b.db in the same folder must not share files; the
+        // default runs.db keeps its historical checkpoints/ folder.
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        Store a(d + "/a.db"), b(d + "/b.db"), def(d + "/runs.db");
+        QCOMPARE(a.runCheckpointDir(1), d + "/a-checkpoints/run-1");
+        QCOMPARE(b.runCheckpointDir(1), d + "/b-checkpoints/run-1");
+        QCOMPARE(def.runCheckpointDir(7), d + "/checkpoints/run-7");
+    }
+
     void roundTrip() {
         QTemporaryDir dir;
         const std::string path = dir.filePath("sub/runs.db").toStdString();  // folder created

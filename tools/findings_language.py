@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Produces docs/findings/language.md: a small GPT pre-trained on English fortunes, then
+fine-tuned on German ones, with AdamW, SAM, LoRA and replay, over 3 seeds. Reports the
+upstream (English) log-perplexity increase and the downstream (German) log-perplexity as
+they come out, plus one seed's generated text before and after. Runs forgetlab-cli.
+
+Usage: python3 tools/findings_language.py [BUILD_DIR] [--seeds N] [--out FILE]
+"""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SETTINGS = [
+    ("AdamW", "lm-en-de-adamw", []),
+    ("SAM (rho 0.05) + AdamW", "lm-en-de-sam", []),
+    ("LoRA rank 8 + AdamW", "lm-en-de-lora", []),
+    ("replay 0.25 + AdamW", "lm-en-de-adamw", ["--replay", "0.25"]),
+]
+PROMPTS = ["The meaning of life is", "Das Leben ist"]
+
+
+def cli_json(cmd):
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def fmt(values, digits=3):
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    build = args[0] if args else "build"
+    seeds = int(sys.argv[sys.argv.index("--seeds") + 1]) if "--seeds" in sys.argv else 3
+    out_file = (sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv
+                else os.path.join("docs", "findings", "language.md"))
+    cli = os.path.join(build, "app", "forgetlab-cli")
+    started = time.time()
+    rows, first_runs = [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "runs.db")
+        for label, preset, extra in SETTINGS:
+            t0 = time.time()
+            doc = cli_json([cli, "run", "--preset", preset, "--db", db, "--seeds", str(seeds),
+                            "--json"] + extra)
+            runs = doc["runs"] if "runs" in doc else [doc]
+            rows.append((label, runs))
+            first_runs[label] = runs[0]["run_id"]
+            print(f"{label}: {len(runs)} runs in {time.time() - t0:.0f} s", file=sys.stderr)
+        samples = []
+        for label, run_id in first_runs.items():
+            for prompt in PROMPTS:
+                texts = []
+                for ckpt in ("pretrained", "final"):
+                    g = cli_json([cli, "generate", "--run", str(run_id), "--prompt", prompt,
+                                  "--tokens", "60", "--checkpoint", ckpt, "--db", db, "--json"])
+                    texts.append(g["continuation"])
+                samples.append((label, prompt, texts[0], texts[1]))
+
+    def col(runs, key):
+        return [r[key] for r in runs]
+
+    lines = ["# Findings: a language model forgets English while it learns German", "",
+             f"Produced by `tools/findings_language.py` on {time.strftime('%Y-%m-%d')} "
+             f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores) in "
+             f"{(time.time() - started) / 60:.0f} minutes; {seeds} seeds each (mean ± sample "
+             "standard deviation). The presets `lm-en-de-*`: a byte-level GPT (4 layers, 4 heads, "
+             "width 128, context 128; 842,496 parameters) pre-trained on English fortunes "
+             "(Debian `fortunes`), then fine-tuned on German ones (`fortunes-de`). Log-perplexity "
+             "is the mean negative log-likelihood per token (nats per byte) on each language's "
+             "test fortunes; forgetting is the increase of the English one. Each seed pre-trains "
+             "its own model once (the upstream cache); all four settings of a seed fine-tune "
+             "that same model.", "",
+             "| Setting | English log-ppl before | English log-ppl after | Forgetting (increase) "
+             "| German log-ppl after | English next-token acc. before → after | Trainable "
+             "parameters | Wall s / run |",
+             "|---|---|---|---|---|---|---|---|"]
+    for label, runs in rows:
+        lines.append(
+            f"| {label} | {fmt(col(runs, 'upstream_logppl_before'))} "
+            f"| {fmt(col(runs, 'upstream_logppl_after'))} "
+            f"| **{fmt(col(runs, 'forgetting_logppl'))}** "
+            f"| {fmt(col(runs, 'downstream_logppl_after'))} "
+            f"| {fmt(col(runs, 'upstream_acc_before'))} → {fmt(col(runs, 'upstream_acc_after'))} "
+            f"| {runs[0].get('trainable_parameters', 0):,} "
+            f"| {statistics.mean(col(runs, 'wall_seconds')):.0f} |")
+    statuses = sorted({r["status"] for _, runs in rows for r in runs})
+    lines += ["", f"Run statuses: {', '.join(statuses)}.", "",
+              "## What the model writes (first seed, greedy, 60 bytes)", "",
+              "Before = the pre-trained English model; after = the same model fine-tuned on "
+              "German with each setting.", ""]
+    for label, prompt, before, after in samples:
+        lines += [f"**{label}**, prompt `{prompt}`", "",
+                  "```", f"before: {prompt}{before}".replace("```", "'''"),
+                  f"after:  {prompt}{after}".replace("```", "'''"), "```", ""]
+    lines += ["## Reading the numbers", "",
+              "The forgetting column is the one to compare: how many nats per byte of English "
+              "the fine-tuning cost. The German column says how much German each setting learnt "
+              "in the same number of steps; a setting that forgets less but also learns less "
+              "German has only moved along the trade-off. These are small models on a small "
+              "corpus for 300 fine-tuning steps, measured as they came out; no setting was tuned "
+              "for this table.", ""]
+    os.makedirs(os.path.dirname(out_file), exist_ok=True)
+    with open(out_file, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    print(f"wrote {out_file}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
