@@ -10,6 +10,7 @@
 #include "engine/config.h"
 
 class QFormLayout;
+class QLineEdit;
 
 namespace forgetlab::ui {
 
@@ -25,9 +26,14 @@ Q_SIGNALS:
     void changed();
 
 protected:
-    // Adds "label  [editor]" to form; the editor's config path is prefix.key.
-    void addRow(QFormLayout* form, const QString& label, const QString& key, QWidget* editor,
-                const QString& toolTip = {});
+    // Adds "label  [editor]" to form; the editor's config path is prefix.key. A trailing
+    // widget (a button) sits right of the editor. Returns the row's field widget (for
+    // QFormLayout::setRowVisible).
+    QWidget* addRow(QFormLayout* form, const QString& label, const QString& key, QWidget* editor,
+                    const QString& toolTip = {}, QWidget* trailing = nullptr);
+    // A folder path typed or chosen with a "Browse…" button (named path + ".browse").
+    QWidget* addFolderRow(QFormLayout* form, const QString& label, const QString& key,
+                          QLineEdit* editor, const QString& toolTip = {});
     QString path(const QString& key) const;
     // A compact form layout installed on widget.
     static QFormLayout* newForm(QWidget* widget);

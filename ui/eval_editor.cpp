@@ -1,7 +1,11 @@
 #include "ui/eval_editor.h"
 
 #include <QFormLayout>
+#include <QGroupBox>
+#include <QPlainTextEdit>
 #include <QSpinBox>
+#include <QStringList>
+#include <QVBoxLayout>
 
 #include "ui/form_helpers.h"
 #include "ui/number_field.h"
@@ -10,7 +14,12 @@ namespace forgetlab::ui {
 
 EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
     : ConfigEditor(QStringLiteral("eval"), errors, parent) {
-    QFormLayout* form = newForm(this);
+    auto* layout = new QVBoxLayout(this);
+    layout->setSpacing(8);
+    auto* measured = new QWidget;
+    QFormLayout* form = newForm(measured);
+    form->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(measured);
     m_every = makeIntSpin(0, 1'000'000);
     m_hessianEvery = makeIntSpin(0, 1'000'000);
     m_probeSize = makeIntSpin(0, 60'000);
@@ -49,6 +58,39 @@ EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
     addRow(form, tr("Tracked examples"), QStringLiteral("example_losses"), m_exampleLosses,
            tr("Upstream training examples whose own loss is recorded before, at checkpoints "
               "and after fine-tuning (per-example forgetting, Forgetting map tab); 0 = off"));
+
+    QFormLayout* samples = addSection(
+        layout, tr("Generated text (language models)"),
+        tr("Before fine-tuning and every few steps the model continues each prompt, greedily "
+           "and by sampling; the Samples tab shows how its writing changes."),
+        &m_samplesBox);
+    m_samplesEvery = makeIntSpin(0, 1'000'000);
+    m_samplesEvery->setSpecialValueText(tr("off"));
+    m_samplesEvery->setSingleStep(10);
+    m_samplesPrompts = new QPlainTextEdit;
+    m_samplesPrompts->setTabChangesFocus(true);
+    m_samplesPrompts->setPlaceholderText(tr("One prompt per line"));
+    m_samplesPrompts->setFixedHeight(m_samplesPrompts->fontMetrics().lineSpacing() * 4 + 12);
+    m_samplesTokens = makeIntSpin(0, 100'000);
+    m_samplesTemperature = new NumberField;
+    addRow(samples, tr("Samples every"), QStringLiteral("samples.every"), m_samplesEvery,
+           tr("Fine-tuning steps between samples (and one at step 0, before fine-tuning); "
+              "off = no samples"));
+    addRow(samples, tr("Prompts"), QStringLiteral("samples.prompts"), m_samplesPrompts,
+           tr("Text the model continues, one prompt per line (spaces at the ends count)"));
+    addRow(samples, tr("New tokens"), QStringLiteral("samples.tokens"), m_samplesTokens,
+           tr("Tokens generated per continuation (bytes, for the byte tokenizer)"));
+    addRow(samples, tr("Temperature"), QStringLiteral("samples.temperature"), m_samplesTemperature,
+           tr("Sampling temperature of the second continuation; 0 = greedy only"));
+    layout->addStretch(1);
+}
+
+void EvalEditor::setLanguageModel(bool languageModel) {
+    m_languageModel = languageModel;
+    m_samplesBox->setEnabled(languageModel);
+    m_samplesBox->setToolTip(
+        languageModel ? QString()
+                      : tr("Only language models (Model → Architecture GPT) write text"));
 }
 
 void EvalEditor::setEval(const EvalConfig& e) {
@@ -63,6 +105,13 @@ void EvalEditor::setEval(const EvalConfig& e) {
     m_traceSamples->setValue(e.trace_samples);
     m_checkpointEvery->setValue(e.checkpoint_every);
     m_exampleLosses->setValue(e.example_losses);
+    m_samplesEvery->setValue(e.samples_every);
+    QStringList prompts;
+    for (const std::string& p : e.samples_prompts) prompts << QString::fromStdString(p);
+    const QString text = prompts.join(QLatin1Char('\n'));
+    if (m_samplesPrompts->toPlainText() != text) m_samplesPrompts->setPlainText(text);
+    m_samplesTokens->setValue(e.samples_tokens);
+    m_samplesTemperature->setValue(e.samples_temperature);
 }
 
 void EvalEditor::readEval(EvalConfig& e, std::vector<ConfigError>& errors) const {
@@ -77,6 +126,19 @@ void EvalEditor::readEval(EvalConfig& e, std::vector<ConfigError>& errors) const
     e.trace_samples = m_traceSamples->value();
     e.checkpoint_every = m_checkpointEvery->value();
     e.example_losses = m_exampleLosses->value();
+    e.samples_every = m_samplesEvery->value();
+    // One prompt per line; blank lines (a trailing newline) are no prompts.
+    e.samples_prompts.clear();
+    for (const QString& line : m_samplesPrompts->toPlainText().split(QLatin1Char('\n'))) {
+        if (!line.trimmed().isEmpty()) e.samples_prompts.push_back(line.toStdString());
+    }
+    e.samples_tokens = m_samplesTokens->value();
+    if (const auto t = m_samplesTemperature->value()) {
+        e.samples_temperature = *t;
+    } else if (m_languageModel) {
+        errors.push_back(
+            {path(QStringLiteral("samples.temperature")).toStdString(), "not a number"});
+    }
 }
 
 }  // namespace forgetlab::ui

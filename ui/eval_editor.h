@@ -1,10 +1,13 @@
 #pragma once
 // EvalEditor: edits the EvalConfig: how often test metrics, SAM sharpness, the Hessian's
 // top eigenvalues and its trace are measured during fine-tuning, on how many probe
-// examples, and how often the fine-tuning weights are checkpointed for later analysis.
+// examples, how often the fine-tuning weights are checkpointed for later analysis, and,
+// for language models, how often and how the model continues a few prompts (live samples).
 
 #include "ui/config_editor.h"
 
+class QGroupBox;
+class QPlainTextEdit;
 class QSpinBox;
 
 namespace forgetlab::ui {
@@ -16,6 +19,8 @@ public:
 
     void setEval(const EvalConfig& eval);
     void readEval(EvalConfig& eval, std::vector<ConfigError>& errors) const;
+    // The samples section only applies to language models (model kind gpt).
+    void setLanguageModel(bool languageModel);
 
 private:
     QSpinBox* m_every;
@@ -29,6 +34,12 @@ private:
     QSpinBox* m_traceSamples;
     QSpinBox* m_checkpointEvery;
     QSpinBox* m_exampleLosses;
+    QGroupBox* m_samplesBox;
+    QSpinBox* m_samplesEvery;
+    QPlainTextEdit* m_samplesPrompts;
+    QSpinBox* m_samplesTokens;
+    NumberField* m_samplesTemperature;
+    bool m_languageModel = true;
 };
 
 }  // namespace forgetlab::ui

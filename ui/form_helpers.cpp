@@ -2,10 +2,14 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QSpinBox>
+#include <QVBoxLayout>
 
 namespace forgetlab::ui {
 
@@ -55,6 +59,45 @@ std::optional<std::vector<int>> parseIntList(const QString& text) {
         out.push_back(v);
     }
     return out;
+}
+
+QString formatNameList(const std::vector<std::string>& names) {
+    QStringList parts;
+    for (const std::string& n : names) parts << QString::fromStdString(n);
+    return parts.join(QStringLiteral(", "));
+}
+
+std::vector<std::string> parseNameList(const QString& text) {
+    std::vector<std::string> out;
+    const QStringList parts =
+        text.split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
+    for (const QString& p : parts) out.push_back(p.toStdString());
+    return out;
+}
+
+QFormLayout* addSection(QVBoxLayout* layout, const QString& title, const QString& explanation,
+                        QGroupBox** box) {
+    auto* group = new QGroupBox(title);
+    auto* inner = new QVBoxLayout(group);
+    inner->setContentsMargins(8, 4, 8, 6);
+    inner->setSpacing(4);
+    if (!explanation.isEmpty()) {
+        auto* note = new QLabel(explanation);
+        note->setWordWrap(true);
+        note->setStyleSheet(QStringLiteral("QLabel { color: #616161; font-size: 11px; }"));
+        inner->addWidget(note);
+    }
+    auto* holder = new QWidget;
+    auto* form = new QFormLayout(holder);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    form->setHorizontalSpacing(8);
+    form->setVerticalSpacing(4);
+    inner->addWidget(holder);
+    layout->addWidget(group);
+    if (box) *box = group;
+    return form;
 }
 
 void watchEdits(QWidget* editor, QObject* context, const std::function<void()>& onChange) {

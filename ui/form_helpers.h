@@ -12,7 +12,10 @@
 #include <vector>
 
 class QComboBox;
+class QFormLayout;
+class QGroupBox;
 class QLineEdit;
+class QVBoxLayout;
 class QSpinBox;
 class QWidget;
 class QObject;
@@ -29,6 +32,15 @@ QSpinBox* makeIntSpin(int minimum, int maximum);
 QString formatIntList(const std::vector<int>& values);
 // "0, 1, 2" or "0 1 2" -> {0,1,2}; nothing when a part is not an integer.
 std::optional<std::vector<int>> parseIntList(const QString& text);
+
+// Names typed as "science, literature" (commas or spaces) <-> {"science", "literature"}.
+QString formatNameList(const std::vector<std::string>& names);
+std::vector<std::string> parseNameList(const QString& text);
+
+// A titled group box with a one-line explanation (may be empty) and its own compact form,
+// appended to layout. *box receives the group box when asked for.
+QFormLayout* addSection(QVBoxLayout* layout, const QString& title, const QString& explanation,
+                        QGroupBox** box = nullptr);
 
 // Calls onChange whenever the user (or code) changes the editor's value.
 void watchEdits(QWidget* editor, QObject* context, const std::function<void()>& onChange);

@@ -1,6 +1,6 @@
 #pragma once
 // GeneralEditor: the top-level fields of an ExperimentConfig (name, description, seed,
-// device, data folder).
+// device, data folders).
 
 #include "ui/config_editor.h"
 
@@ -26,6 +26,7 @@ private:
     QSpinBox* m_seed;
     QComboBox* m_device;
     QLineEdit* m_dataDir;
+    QLineEdit* m_textDir;
 };
 
 }  // namespace forgetlab::ui

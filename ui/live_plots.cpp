@@ -13,6 +13,7 @@ namespace forgetlab::ui {
 
 struct LivePlots::RunGraphs {
     QString name;
+    bool languageModel = false;
     int colorIndex = 0;
     QCPGraph* trainLoss = nullptr;
     QCPGraph* testLoss = nullptr;
@@ -104,6 +105,7 @@ LivePlots::LivePlots(QWidget* parent) : QWidget(parent) {
         plot->setObjectName(QString::fromLatin1(names[i]));
         plot->setMinimumHeight(160);
         stylePlot(plot, titles[i], step, yLabels[i]);
+        m_titles[i] = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
         plot->xAxis->setRange(0, 100);
         layout->addWidget(plot, 1);
         m_plots[i] = plot;
@@ -150,10 +152,11 @@ QList<qint64> LivePlots::runKeys() const {
     return keys;
 }
 
-void LivePlots::addRun(qint64 key, const QString& name) {
+void LivePlots::addRun(qint64 key, const QString& name, bool languageModel) {
     if (hasRun(key)) return;
     auto run = std::make_unique<RunGraphs>();
     run->name = name;
+    run->languageModel = languageModel;
     // The lowest colour not used by a shown run, so overlaid runs always differ.
     QSet<int> used;
     for (const auto& [k, r] : m_runs) used.insert(r->colorIndex);
@@ -171,6 +174,7 @@ void LivePlots::addRun(qint64 key, const QString& name) {
     run->hessian = sharp->addGraph(sharp->xAxis, sharp->yAxis2);
     m_runs.emplace(key, std::move(run));
     restyle();
+    updateLabels();
     replotAll();
 }
 
@@ -182,6 +186,7 @@ void LivePlots::removeRun(qint64 key) {
     m_runs.erase(it);
     updateTraceAxis();
     restyle();
+    updateLabels();
     if (m_follow) applyAutoRange();
     replotAll();
 }
@@ -191,6 +196,7 @@ void LivePlots::clearRuns() {
         if (run->traceErrors) m_plots[kSharpnessPlot]->removePlottable(run->traceErrors);
     for (QCustomPlot* plot : m_plots) plot->clearGraphs();
     m_runs.clear();
+    updateLabels();
     replotAll();
 }
 
@@ -254,6 +260,30 @@ void LivePlots::restyle() {
         run->sharpness->setName(prefix + (single ? tr("SAM sharpness") : tr("sharpness")));
         run->hessian->setName(prefix +
                               (single ? tr("Hessian λ_max (right axis)") : tr("λ_max (right)")));
+    }
+}
+
+// A language model's loss is the mean negative log-likelihood per token (its
+// log-perplexity) and its accuracy the share of next tokens guessed right. Mixed overlays
+// keep the general wording, which is true of both.
+void LivePlots::updateLabels() {
+    bool language = !m_runs.empty();
+    for (const auto& [key, run] : m_runs) language = language && run->languageModel;
+    m_languageLabels = language;
+    QCPAxis* loss = m_plots[kLossPlot]->yAxis;
+    QCPAxis* acc = m_plots[kAccuracyPlot]->yAxis;
+    if (language) {
+        m_titles[kLossPlot]->setText(tr("Downstream loss — log-perplexity (nats/token)"));
+        // The log scale shows in the ticks; the long label would be clipped on short plots.
+        loss->setLabel(tr("log-perplexity (nats/token)"));
+        m_titles[kAccuracyPlot]->setText(tr("Next-token accuracy — upstream drop = forgetting"));
+        acc->setLabel(tr("next-token accuracy"));
+    } else {
+        m_titles[kLossPlot]->setText(tr("Downstream loss"));
+        loss->setLabel(m_logLoss ? tr("cross-entropy loss (nats, log scale)")
+                                 : tr("cross-entropy loss (nats)"));
+        m_titles[kAccuracyPlot]->setText(tr("Accuracy — upstream drop = forgetting"));
+        acc->setLabel(tr("accuracy (fraction)"));
     }
 }
 
@@ -445,12 +475,11 @@ void LivePlots::setLogLossAxis(bool logarithmic) {
     if (logarithmic) {
         axis->setScaleType(QCPAxis::stLogarithmic);
         axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        axis->setLabel(tr("cross-entropy loss (nats, log scale)"));
     } else {
         axis->setScaleType(QCPAxis::stLinear);
         axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        axis->setLabel(tr("cross-entropy loss (nats)"));
     }
+    updateLabels();
     applyAutoRange();
     replotAll();
 }

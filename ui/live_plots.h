@@ -5,7 +5,8 @@
 // graphs per displayed run, keyed by run id, so a live run and stored runs can be
 // overlaid. The sharpness plot also shows λ2..λ5 and the Hessian trace (± standard error)
 // when a run tracks them (eval.hessian_topk, eval.trace_every). Data is kept in full; callers
-// append batches in step order.
+// append batches in step order. When every shown run is a language model the plots say so:
+// the loss is a log-perplexity (nats per token) and the accuracy next-token accuracy.
 
 #include <QList>
 #include <QString>
@@ -20,6 +21,7 @@
 class QCustomPlot;
 class QCPAxis;
 class QCPGraph;
+class QCPTextElement;
 
 namespace forgetlab::ui {
 
@@ -32,7 +34,8 @@ public:
     ~LivePlots() override;
 
     // Adds an empty set of graphs for a run (no-op when it is already shown).
-    void addRun(qint64 key, const QString& name);
+    // languageModel: the run is a GPT on text (for the titles and axis labels).
+    void addRun(qint64 key, const QString& name, bool languageModel = false);
     void removeRun(qint64 key);
     void clearRuns();
     bool hasRun(qint64 key) const { return m_runs.count(key) > 0; }
@@ -55,6 +58,8 @@ public:
     void setLegendsVisible(bool visible);
     void setLogLossAxis(bool logarithmic);
     bool logLossAxis() const { return m_logLoss; }
+    // Whether the titles and labels speak of language models (all shown runs are).
+    bool languageLabels() const { return m_languageLabels; }
 
     QCustomPlot* plot(int index) const { return m_plots[index]; }
     // Number of points a run has for a metric key (for tests and status).
@@ -66,6 +71,7 @@ public:
 private:
     struct RunGraphs;
     void restyle();
+    void updateLabels();
     void updateReference(RunGraphs& run);
     void appendHessianExtras(RunGraphs& run, const std::vector<MetricPoint>& points);
     void updateTraceAxis();
@@ -75,10 +81,12 @@ private:
     void setFollow(bool follow);
 
     QCustomPlot* m_plots[kPlotCount] = {};
+    QCPTextElement* m_titles[kPlotCount] = {};
     QCPAxis* m_traceAxis = nullptr;  // sharpness plot, outer right: Hessian trace
     std::map<qint64, std::unique_ptr<RunGraphs>> m_runs;
     bool m_follow = true;
     bool m_logLoss = false;
+    bool m_languageLabels = false;
 };
 
 }  // namespace forgetlab::ui

@@ -51,6 +51,10 @@ void PhaseEditor::setPhase(const PhaseConfig& phase) {
     m_optimizer->setOptimizer(phase.optimizer);
 }
 
+void PhaseEditor::setTextFolder(const QString& root) {
+    m_task->setTextFolder(root);
+}
+
 void PhaseEditor::readPhase(PhaseConfig& phase, std::vector<ConfigError>& errors) const {
     phase.steps = m_steps->value();
     phase.batch_size = m_batchSize->value();

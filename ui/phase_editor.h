@@ -20,6 +20,8 @@ public:
 
     void setPhase(const PhaseConfig& phase);
     void readPhase(PhaseConfig& phase, std::vector<ConfigError>& errors) const;
+    // The fortunes folder, for the task's list of text domains.
+    void setTextFolder(const QString& root);
 
 private:
     QSpinBox* m_steps;

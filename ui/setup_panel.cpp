@@ -182,6 +182,9 @@ void SetupPanel::revalidate() {
     m_eval->readEval(config.eval, errors);
     m_strategies->readStrategies(config.strategies, errors);
     m_sequence->readSequence(config.sequence, errors);
+    m_eval->setLanguageModel(config.model.kind == "gpt");
+    m_upstream->setTextFolder(QString::fromStdString(config.text_dir));
+    m_downstream->setTextFolder(QString::fromStdString(config.text_dir));
     if (m_validator) {
         for (const ConfigError& e : m_validator(config)) {
             // A field the form could not read was validated with its old value: skip it.

@@ -12,32 +12,6 @@
 
 namespace forgetlab::ui {
 
-namespace {
-
-// A titled section with a one-line explanation and its own form.
-QFormLayout* section(QVBoxLayout* layout, const QString& title, const QString& explanation) {
-    auto* box = new QGroupBox(title);
-    auto* inner = new QVBoxLayout(box);
-    inner->setContentsMargins(8, 4, 8, 6);
-    inner->setSpacing(4);
-    auto* note = new QLabel(explanation);
-    note->setWordWrap(true);
-    note->setStyleSheet(QStringLiteral("QLabel { color: #616161; font-size: 11px; }"));
-    inner->addWidget(note);
-    auto* holder = new QWidget;
-    QFormLayout* form = new QFormLayout(holder);
-    form->setContentsMargins(0, 0, 0, 0);
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    form->setHorizontalSpacing(8);
-    form->setVerticalSpacing(4);
-    inner->addWidget(holder);
-    layout->addWidget(box);
-    return form;
-}
-
-}  // namespace
-
 StrategyEditor::StrategyEditor(FieldErrors& errors, QWidget* parent)
     : ConfigEditor(QStringLiteral("strategies"), errors, parent) {
     auto* layout = new QVBoxLayout(this);
@@ -63,8 +37,8 @@ StrategyEditor::StrategyEditor(FieldErrors& errors, QWidget* parent)
     m_lwfLambda = new NumberField;
     m_lwfTemperature = new NumberField;
 
-    QFormLayout* replay = section(layout, tr("Replay"),
-                                  tr("Mix stored upstream examples into every fine-tuning batch."));
+    QFormLayout* replay = addSection(
+        layout, tr("Replay"), tr("Mix stored upstream examples into every fine-tuning batch."));
     addRow(replay, tr("Ratio"), QStringLiteral("replay.ratio"), m_replayRatio,
            tr("Share of each batch drawn from the replay buffer, 0 (off) to below 1"));
     addRow(replay, tr("Buffer"), QStringLiteral("replay.buffer"), m_replayBuffer,
@@ -88,23 +62,23 @@ StrategyEditor::StrategyEditor(FieldErrors& errors, QWidget* parent)
     });
 
     QFormLayout* ewc =
-        section(layout, tr("EWC (elastic weight consolidation)"),
-                tr("λ/2 Σ F_i (w_i − w*_i)²: weights important for the upstream "
-                   "task (diagonal Fisher F) are held near their pre-trained value."));
+        addSection(layout, tr("EWC (elastic weight consolidation)"),
+                   tr("λ/2 Σ F_i (w_i − w*_i)²: weights important for the upstream "
+                      "task (diagonal Fisher F) are held near their pre-trained value."));
     addRow(ewc, tr("λ"), QStringLiteral("ewc.lambda"), m_ewcLambda,
            tr("Penalty weight, 0 = off (typical 10 to 10000)"));
     addRow(ewc, tr("Fisher samples"), QStringLiteral("ewc.samples"), m_ewcSamples,
            tr("Upstream examples used to estimate the diagonal empirical Fisher"));
 
-    QFormLayout* l2sp = section(layout, tr("L2-SP"),
-                                tr("λ/2 ‖w − w_pre‖²: every weight is pulled towards its "
-                                   "pre-trained value, equally."));
+    QFormLayout* l2sp = addSection(layout, tr("L2-SP"),
+                                   tr("λ/2 ‖w − w_pre‖²: every weight is pulled towards its "
+                                      "pre-trained value, equally."));
     addRow(l2sp, tr("λ"), QStringLiteral("l2sp.lambda"), m_l2spLambda,
            tr("Penalty weight, 0 = off (typical 0.01 to 1)"));
 
-    QFormLayout* lwf = section(layout, tr("LwF (learning without forgetting)"),
-                               tr("Distil the pre-trained model's softened outputs on the "
-                                  "downstream inputs."));
+    QFormLayout* lwf = addSection(layout, tr("LwF (learning without forgetting)"),
+                                  tr("Distil the pre-trained model's softened outputs on the "
+                                     "downstream inputs."));
     addRow(lwf, tr("λ"), QStringLiteral("lwf.lambda"), m_lwfLambda,
            tr("Weight of the distillation loss, 0 = off (typical 0.5 to 5)"));
     addRow(lwf, tr("Temperature"), QStringLiteral("lwf.temperature"), m_lwfTemperature,

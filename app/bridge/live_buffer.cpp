@@ -10,6 +10,7 @@ constexpr auto kRateWindow = std::chrono::seconds(3);
 void LiveBuffer::reset() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_points.clear();
+    m_events.clear();
     m_checkpoints.clear();
     m_phase = Phase::Preparing;
     m_step = m_total = m_fineTuningSteps = 0;
@@ -30,6 +31,11 @@ void LiveBuffer::onPhase(Phase phase, int64_t totalSteps) {
 void LiveBuffer::onMetrics(const std::vector<MetricPoint>& points) {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_points.insert(m_points.end(), points.begin(), points.end());
+}
+
+void LiveBuffer::onEvent(int64_t step, const std::string& kind, const std::string& json) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_events.push_back({step, kind, json});
 }
 
 void LiveBuffer::onProgress(Phase phase, int64_t step, int64_t total) {
@@ -61,6 +67,7 @@ LiveSnapshot LiveBuffer::take() {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         s.points.swap(m_points);
+        s.events.swap(m_events);
         s.phase = m_phase;
         s.step = m_step;
         s.total = m_total;

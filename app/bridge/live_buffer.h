@@ -5,7 +5,8 @@
 // the worker never waits for the GUI. It also tracks phase and progress and estimates
 // steps/s and the time left from the steps seen between pulls. Checkpoints the run
 // writes (pre-trained, periodic, live snapshots, final) are kept for the whole run, so
-// an analysis can wait for the snapshot it asked for.
+// an analysis can wait for the snapshot it asked for. Events (samples a language model
+// wrote, knob changes, ...) are handed out like the points.
 
 #include <chrono>
 #include <cstdint>
@@ -18,8 +19,17 @@
 
 namespace forgetlab::app {
 
+// One event of the run (MetricSink::onEvent): e.g. kind "samples" with the text a language
+// model wrote at that step.
+struct LiveEvent {
+    int64_t step = 0;
+    std::string kind;
+    std::string json;
+};
+
 struct LiveSnapshot {
     std::vector<MetricPoint> points;  // new since the last take(), in arrival order
+    std::vector<LiveEvent> events;    // new since the last take(), in arrival order
     Phase phase = Phase::Preparing;
     int64_t step = 0;             // progress within the phase
     int64_t total = 0;            // steps of the phase
@@ -43,6 +53,7 @@ public:
     // MetricSink, called on the worker thread.
     void onPhase(Phase phase, int64_t totalSteps) override;
     void onMetrics(const std::vector<MetricPoint>& points) override;
+    void onEvent(int64_t step, const std::string& kind, const std::string& json) override;
     void onProgress(Phase phase, int64_t step, int64_t total) override;
     // Called after the store recorded the checkpoint (the store sink comes first).
     void onCheckpoint(int64_t step, const std::string& tag, const std::string& file) override;
@@ -58,6 +69,7 @@ private:
 
     mutable std::mutex m_mutex;
     std::vector<MetricPoint> m_points;
+    std::vector<LiveEvent> m_events;
     std::vector<LiveCheckpoint> m_checkpoints;
     Phase m_phase = Phase::Preparing;
     int64_t m_step = 0;

@@ -29,6 +29,7 @@
 #include "ui/run_actions.h"
 #include "ui/run_list.h"
 #include "ui/run_status.h"
+#include "ui/samples_panel.h"
 #include "ui/setup_panel.h"
 
 namespace forgetlab::app {
@@ -38,7 +39,17 @@ namespace {
 // thread paints is a slice one of the training threads (and so both, at the next OpenMP
 // barrier) waits for.
 constexpr int kLivePullMs = 100;
+
+bool isLanguageModel(const ExperimentConfig& config) {
+    return config.model.kind == "gpt";
 }
+
+// A stored run's configuration (its JSON as recorded; problems only keep defaults).
+ExperimentConfig storedConfig(const std::string& json) {
+    return parseConfig(json).config;
+}
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
@@ -131,6 +142,10 @@ void MainWindow::buildLayout() {
                                "forget: sweeps, the task x example matrix, its low-rank fit and "
                                "its prediction"));
     m_forgetMapController = new ForgettingMapController(m_forgetMap, this);
+    m_samples = new ui::SamplesPanel;
+    m_centre->setTabToolTip(m_centre->addTab(m_samples, tr("Samples")),
+                            tr("Text a language model (GPT) writes while it is fine-tuned: the "
+                               "same prompts continued at each recorded step"));
     connect(m_forgetMapController, &ForgettingMapController::sweepFinished, this,
             [this] { refreshRuns(); });
 
@@ -207,6 +222,13 @@ void MainWindow::buildMenus() {
                        [this] { showTab(QStringLiteral("live")); });
     analyse->addAction(tr("Show l&andscape tab"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                        onLandscapeTab);
+    // Ctrl+3..5 show the Forgetting menu's tabs; the numbers follow the tabs' order.
+    analyse->addAction(tr("Show &forgetting map"), QKeySequence(Qt::CTRL | Qt::Key_6), this,
+                       [this] { showTab(QStringLiteral("forgetting")); })
+        ->setObjectName(QStringLiteral("showForgettingMapAction"));
+    analyse->addAction(tr("Show &samples (generated text)"), QKeySequence(Qt::CTRL | Qt::Key_7),
+                       this, [this] { showTab(QStringLiteral("samples")); })
+        ->setObjectName(QStringLiteral("showSamplesAction"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Follow the run (reset zoom)"), QKeySequence(Qt::CTRL | Qt::Key_0), m_plots,
@@ -277,6 +299,9 @@ bool MainWindow::openDatabase(const QString& path) {
     }
     m_plots->clearRuns();
     m_runList->setRuns({});
+    m_samples->clear();
+    m_samplesRun = 0;
+    m_samplesLive = false;
     setWindowTitle(tr("ForgetLab — %1").arg(QFileInfo(path).fileName()));
     m_dbLabel->setText(tr("Database: %1").arg(QDir::toNativeSeparators(path)));
     refreshRuns();
@@ -317,8 +342,13 @@ bool MainWindow::startRun() {
     m_liveName = QString::fromStdString(config.name);
     m_liveStep = -1;
     m_liveActive = true;
+    m_liveSamplesSetup = {isLanguageModel(config), config.eval.samples_every,
+                          QString::fromStdString(config.upstream.task.language),
+                          QString::fromStdString(config.downstream.task.language)};
+    m_liveSamples.clear();
+    m_samplesLive = false;
     m_plots->removeRun(kLiveKey);
-    m_plots->addRun(kLiveKey, tr("%1 (live)").arg(m_liveName));
+    m_plots->addRun(kLiveKey, tr("%1 (live)").arg(m_liveName), isLanguageModel(config));
     m_plots->setRunSteps(kLiveKey, config.downstream.steps);
     m_plots->resetView();
     m_knobs->setValues(config.downstream.optimizer.lr, config.downstream.optimizer.rho);
@@ -337,6 +367,13 @@ void MainWindow::pullLive() {
     if (snap.fineTuningSteps > 0) m_plots->setRunSteps(kLiveKey, snap.fineTuningSteps);
     if (!snap.points.empty()) m_plots->appendPoints(kLiveKey, snap.points);
     m_continual->livePoints(snap.points);
+    for (const LiveEvent& e : snap.events) {
+        if (e.kind != "samples") continue;
+        const auto set = ui::SamplesPanel::parseEvent(e.step, QByteArray::fromStdString(e.json));
+        if (!set) continue;
+        m_liveSamples << *set;
+        if (m_samplesLive) m_samples->addSampleSet(*set);
+    }
     if (snap.phase == Phase::Downstream) m_liveStep = snap.step;
     m_analysis->onLiveTick();
     ui::RunProgress progress;
@@ -364,14 +401,28 @@ void MainWindow::onRunFinished(const RunSummary& summary) {
     refreshRuns();
     m_runList->selectRun(summary.run_id);
     syncDisplayedRuns();
-    m_status->setIdle(tr("Run #%1 %2 — %3 steps in %4, forgetting %5 pts (upstream %6 → %7)")
-                          .arg(summary.run_id)
-                          .arg(QString::fromStdString(summary.status))
-                          .arg(summary.steps)
-                          .arg(ui::RunStatus::formatDuration(summary.wall_seconds))
-                          .arg(summary.forgetting * 100.0, 0, 'f', 1)
-                          .arg(summary.upstream_acc_before, 0, 'f', 3)
-                          .arg(summary.upstream_acc_after, 0, 'f', 3));
+    if (summary.language) {
+        // A language model forgets as a rising log-perplexity on the upstream text.
+        m_status->setIdle(
+            tr("Run #%1 %2 — %3 steps in %4, upstream log-perplexity %5 → %6 nats/token "
+               "(downstream %7)")
+                .arg(summary.run_id)
+                .arg(QString::fromStdString(summary.status))
+                .arg(summary.steps)
+                .arg(ui::RunStatus::formatDuration(summary.wall_seconds))
+                .arg(summary.upstream_logppl_before, 0, 'f', 3)
+                .arg(summary.upstream_logppl_after, 0, 'f', 3)
+                .arg(summary.downstream_logppl_after, 0, 'f', 3));
+    } else {
+        m_status->setIdle(tr("Run #%1 %2 — %3 steps in %4, forgetting %5 pts (upstream %6 → %7)")
+                              .arg(summary.run_id)
+                              .arg(QString::fromStdString(summary.status))
+                              .arg(summary.steps)
+                              .arg(ui::RunStatus::formatDuration(summary.wall_seconds))
+                              .arg(summary.forgetting * 100.0, 0, 'f', 1)
+                              .arg(summary.upstream_acc_before, 0, 'f', 3)
+                              .arg(summary.upstream_acc_after, 0, 'f', 3));
+    }
     updateActions();
     if (summary.status == "failed" || summary.status == "diverged") {
         showError(tr("Run #%1 %2").arg(summary.run_id).arg(QString::fromStdString(summary.status)),
@@ -411,8 +462,8 @@ void MainWindow::syncDisplayedRuns() {
             showError(tr("Show run"), error);
             continue;
         }
-        m_plots->addRun(id,
-                        QStringLiteral("%1 #%2").arg(QString::fromStdString(info.name)).arg(id));
+        m_plots->addRun(id, QStringLiteral("%1 #%2").arg(QString::fromStdString(info.name)).arg(id),
+                        isLanguageModel(storedConfig(info.config_json)));
         m_plots->appendPoints(id, points);
     }
     QHash<qint64, QColor> colors;
@@ -420,7 +471,49 @@ void MainWindow::syncDisplayedRuns() {
         colors.insert(key == kLiveKey ? liveId : key, m_plots->runColor(key));
     m_runList->setRunColors(colors);
     syncAnalysisRun();
+    syncSamplesRun();
     Q_EMIT runsRefreshed();
+}
+
+// The Samples tab shows the selected run (or the only checked one): the live run from
+// what pullLive gathered, a stored run from its recorded "samples" events.
+void MainWindow::syncSamplesRun() {
+    qint64 id = m_runList->currentRunId();
+    if (!id && m_runList->checkedRunIds().size() == 1) id = m_runList->checkedRunIds().first();
+    const qint64 liveId = m_controller->runId();
+    if (m_liveActive && (id == 0 || id == liveId)) {
+        if (m_samplesLive) return;
+        m_samplesLive = true;
+        m_samplesRun = liveId;
+        m_samples->clear();
+        m_samples->setRun(m_liveSamplesSetup.languageModel, m_liveSamplesSetup.every,
+                          m_liveSamplesSetup.upstream, m_liveSamplesSetup.downstream);
+        m_samples->setSampleSets(m_liveSamples);
+        return;
+    }
+    if (!m_samplesLive && id == m_samplesRun) return;
+    m_samplesLive = false;
+    m_samplesRun = id;
+    m_samples->clear();
+    if (!id) return;
+    RunInfo info;
+    std::vector<EventRow> rows;
+    QString error;
+    if (!m_db->runInfo(id, info, &error) || !m_db->events(id, "samples", rows, &error)) {
+        statusBar()->showMessage(error, 10000);
+        return;
+    }
+    const ExperimentConfig config = storedConfig(info.config_json);
+    m_samples->setRun(isLanguageModel(config), config.eval.samples_every,
+                      QString::fromStdString(config.upstream.task.language),
+                      QString::fromStdString(config.downstream.task.language));
+    QList<ui::SampleSet> sets;
+    for (const EventRow& row : rows) {
+        if (const auto set =
+                ui::SamplesPanel::parseEvent(row.step, QByteArray::fromStdString(row.json)))
+            sets << *set;
+    }
+    m_samples->setSampleSets(sets);
 }
 
 // The Landscape tab works on the selected run (or the only checked one).
@@ -445,6 +538,7 @@ bool MainWindow::showTab(const QString& name) {
     if (n == QLatin1String("live")) m_centre->setCurrentWidget(m_plots);
     else if (n == QLatin1String("landscape")) m_centre->setCurrentWidget(m_landscape);
     else if (n == QLatin1String("forgetting")) m_centre->setCurrentWidget(m_forgetMap);
+    else if (n == QLatin1String("samples")) m_centre->setCurrentWidget(m_samples);
     else return m_continual->showTab(n);
     return true;
 }
@@ -452,6 +546,7 @@ bool MainWindow::showTab(const QString& name) {
 QString MainWindow::currentTab() const {
     if (const QString tab = m_continual->currentTab(); !tab.isEmpty()) return tab;
     if (m_centre->currentWidget() == m_forgetMap) return QStringLiteral("forgetting");
+    if (m_centre->currentWidget() == m_samples) return QStringLiteral("samples");
     return m_centre->currentWidget() == m_landscape ? QStringLiteral("landscape")
                                                     : QStringLiteral("live");
 }

@@ -2,15 +2,18 @@
 // MainWindow: composes ForgetLab's window from the ui/ widgets and connects them to the
 // engine through RunController (training thread), LiveBuffer (metrics pulled by a timer)
 // and RunDatabase (stored runs). Left: what to run; centre: tabs with the live plots and
-// the Landscape tab (flatness on demand, through AnalysisCoordinator); right: runs to
-// overlay and live knobs; status bar: where the run is.
+// the Landscape tab (flatness on demand, through AnalysisCoordinator) and the Samples tab
+// (text a language model writes while it is fine-tuned); right: runs to overlay and live
+// knobs; status bar: where the run is.
 
 #include <QHash>
+#include <QList>
 #include <QMainWindow>
 #include <QSet>
 #include <memory>
 
 #include "app/bridge/metatypes.h"
+#include "ui/samples_panel.h"
 
 class QAction;
 class QLabel;
@@ -26,6 +29,7 @@ class LivePlots;
 class RunActions;
 class RunList;
 class RunStatus;
+class SamplesPanel;
 class SetupPanel;
 }  // namespace forgetlab::ui
 
@@ -62,14 +66,16 @@ public:
     ui::RunActions* runActions() const { return m_actions; }
     ui::KnobPanel* knobPanel() const { return m_knobs; }
     ui::LandscapePanel* landscapePanel() const { return m_landscape; }
+    // The Samples tab: the selected (or live) language-model run's generated text.
+    ui::SamplesPanel* samplesPanel() const { return m_samples; }
     AnalysisCoordinator* analysis() const { return m_analysis; }
     // Sequence, Compare and Wise-FT tabs, strategy knobs (continual_tabs.h).
     ContinualTabs* continual() const { return m_continual; }
     // The Forgetting map tab (task x example forgetting matrices) and its controller.
     ui::ForgettingMapTab* forgettingMap() const { return m_forgetMap; }
     ForgettingMapController* forgettingMapController() const { return m_forgetMapController; }
-    // Centre tabs by name: "live", "landscape", "forgetting" and the continual tabs' names;
-    // false for an unknown name.
+    // Centre tabs by name: "live", "landscape", "samples", "forgetting" and the continual
+    // tabs' names; false for an unknown name.
     bool showTab(const QString& name);
     QString currentTab() const;
     // Fine-tuning step the live run last reported (-1 before fine-tuning started).
@@ -95,6 +101,7 @@ private:
     void onRunFinished(const RunSummary& summary);
     void onRunFailed(const QString& message);
     void syncDisplayedRuns();
+    void syncSamplesRun();
 
     void chooseDatabase();
     void chooseCsvExport();
@@ -109,6 +116,7 @@ private:
     ui::RunActions* m_actions = nullptr;
     ui::LivePlots* m_plots = nullptr;
     ui::LandscapePanel* m_landscape = nullptr;
+    ui::SamplesPanel* m_samples = nullptr;
     AnalysisCoordinator* m_analysis = nullptr;
     ContinualTabs* m_continual = nullptr;
     ui::ForgettingMapTab* m_forgetMap = nullptr;
@@ -124,6 +132,16 @@ private:
     QString m_liveName;
     int64_t m_liveStep = -1;
     bool m_liveActive = false;  // the live series is still fed by the worker
+    // What the live run wrote so far (the Samples tab may show another run meanwhile).
+    struct SamplesSetup {
+        bool languageModel = false;
+        int every = 0;
+        QString upstream, downstream;  // languages
+    };
+    SamplesSetup m_liveSamplesSetup;
+    QList<ui::SampleSet> m_liveSamples;
+    qint64 m_samplesRun = 0;     // the run the Samples tab shows
+    bool m_samplesLive = false;  // ... and it is the live run, fed by pullLive
 };
 
 }  // namespace forgetlab::app

@@ -61,7 +61,22 @@ bool RunDatabase::runRows(QList<ui::RunRow>& rows, QString* error) {
         row.created = QString::fromStdString(r.created);
         const QJsonObject summary =
             QJsonDocument::fromJson(QByteArray::fromStdString(r.summary_json)).object();
-        if (summary.contains(QStringLiteral("forgetting"))) {
+        if (summary.contains(QStringLiteral("upstream_logppl_before"))) {
+            // A language model: log-perplexities (nats/token) say more than accuracies.
+            row.forgetting = summary.value(QStringLiteral("forgetting")).toDouble();
+            row.details =
+                tr("upstream log-perplexity %1 → %2 nats/token, downstream %3; next-token "
+                   "accuracy %4 → %5; %6 steps")
+                    .arg(summary.value(QStringLiteral("upstream_logppl_before")).toDouble(), 0, 'f',
+                         3)
+                    .arg(summary.value(QStringLiteral("upstream_logppl_after")).toDouble(), 0, 'f',
+                         3)
+                    .arg(summary.value(QStringLiteral("downstream_logppl_after")).toDouble(), 0,
+                         'f', 3)
+                    .arg(summary.value(QStringLiteral("upstream_acc_before")).toDouble(), 0, 'f', 3)
+                    .arg(summary.value(QStringLiteral("upstream_acc_after")).toDouble(), 0, 'f', 3)
+                    .arg(summary.value(QStringLiteral("steps")).toInteger());
+        } else if (summary.contains(QStringLiteral("forgetting"))) {
             row.forgetting = summary.value(QStringLiteral("forgetting")).toDouble();
             row.details =
                 tr("upstream accuracy %1 → %2, downstream %3, %4 steps")
@@ -130,6 +145,21 @@ bool RunDatabase::analyses(qint64 id, std::vector<AnalysisRow>& landscapes,
         landscapes = m_store->landscapes(id);
         hessians = m_store->hessians(id);
     });
+}
+
+bool RunDatabase::events(qint64 id, const std::string& kind, std::vector<EventRow>& rows,
+                         QString* error) {
+    rows.clear();
+    if (!m_store) return true;
+    std::vector<EventRow> all;
+    const bool ok = guarded(error, tr("Cannot read the events of run #%1.").arg(id),
+                            [&] { all = m_store->events(id); });
+    if (!ok) return false;
+    for (EventRow& e : all)
+        if (e.kind == kind) rows.push_back(std::move(e));
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const EventRow& a, const EventRow& b) { return a.step < b.step; });
+    return true;
 }
 
 }  // namespace forgetlab::app

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/run_types.h"
@@ -33,6 +34,8 @@ public:
     bool checkpoints(qint64 id, std::vector<CheckpointRow>& rows, QString* error);
     bool analyses(qint64 id, std::vector<AnalysisRow>& landscapes,
                   std::vector<AnalysisRow>& hessians, QString* error);
+    // The run's events of one kind ("samples", "knob", ...) in step order.
+    bool events(qint64 id, const std::string& kind, std::vector<EventRow>& rows, QString* error);
 
 private:
     std::unique_ptr<Store> m_store;

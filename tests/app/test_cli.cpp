@@ -114,6 +114,60 @@ private Q_SLOTS:
         QCOMPARE(cli({"landscape", "--run", "1", "--kind", "4d", "--db", db}).code, 2);
     }
 
+    void languageRunExportAndGenerate() {
+        // A tiny GPT: the JSON summary carries the log-perplexity fields; the fine-tuned
+        // weights export in the GPT-2 layout; generate continues a prompt deterministically.
+        QTemporaryDir dir;
+        const QString cfg = dir.filePath("lm.json");
+        QFile f(cfg);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"name": "tiny-lm", "seed": 2,
+          "model": {"kind": "gpt", "gpt": {"n_layer": 1, "n_head": 2, "n_embd": 32, "context": 32}},
+          "upstream": {"task": {"kind": "text", "language": "en", "train_size": 200, "test_size": 40},
+                       "steps": 15, "batch_size": 8, "optimizer": {"name": "adamw", "lr": 0.003}},
+          "downstream": {"task": {"kind": "text", "language": "de", "train_size": 200, "test_size": 40},
+                         "steps": 10, "batch_size": 8, "optimizer": {"name": "adamw", "lr": 0.003}},
+          "eval": {"every": 5, "hessian_every": 0, "probe_size": 16, "example_losses": 20,
+                   "samples": {"every": 5, "tokens": 8}}})");
+        f.close();
+        const QString db = dir.filePath("lm.db");
+        const Result r = cli({"run", "--config", cfg, "--db", db, "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject j = lastJsonLine(r.out);
+        for (const char* k : {"upstream_logppl_before", "upstream_logppl_after",
+                              "downstream_logppl_after", "forgetting_logppl"})
+            QVERIFY2(j.contains(k), k);
+        QVERIFY(std::abs(j["forgetting_logppl"].toDouble() -
+                         (j["upstream_logppl_after"].toDouble() - j["upstream_logppl_before"].toDouble())) < 1e-9);
+        QVERIFY(r.err.contains("log-perplexity"));
+        const QString id = QString::number(j["run_id"].toInteger());
+
+        const QString out = dir.filePath("exported");
+        const Result e = cli({"export", "--run", id, "--gpt2", out, "--db", db});
+        QVERIFY2(e.code == 0, qPrintable(e.err));
+        QVERIFY(QFile::exists(out + "/model.safetensors"));
+        QFile config(out + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QJsonObject c = QJsonDocument::fromJson(config.readAll()).object();
+        QCOMPARE(c["n_embd"].toInt(), 32);
+        QCOMPARE(c["vocab_size"].toInt(), 256);
+
+        const QStringList gen = {"generate", "--run", id, "--prompt", "Der", "--tokens", "12",
+                                 "--db", db, "--json"};
+        const Result g1 = cli(gen), g2 = cli(gen);
+        QVERIFY2(g1.code == 0, qPrintable(g1.err));
+        QCOMPARE(lastJsonLine(g1.out)["continuation"].toString(), lastJsonLine(g2.out)["continuation"].toString());
+        QVERIFY(!lastJsonLine(g1.out)["continuation"].toString().isEmpty());
+        // Bad input: a prompt longer than the context, an image run, a missing checkpoint tag.
+        const Result tooLong = cli({"generate", "--run", id, "--prompt", QString(40, 'x'), "--db", db});
+        QCOMPARE(tooLong.code, 1);
+        QVERIFY2(tooLong.err.contains("context"), qPrintable(tooLong.err));
+        const Result noTag = cli({"export", "--run", id, "--gpt2", out, "--checkpoint", "step-3", "--db", db});
+        QCOMPARE(noTag.code, 1);
+        QVERIFY2(noTag.err.contains("step-3"), qPrintable(noTag.err));
+        QCOMPARE(cli({"export", "--run", id, "--db", db}).code, 2);
+    }
+
     void badConfigurationExitsTwoNamingTheField() {
         QTemporaryDir dir;
         const QString cfg = dir.filePath("bad.json");
