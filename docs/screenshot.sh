@@ -17,8 +17,12 @@
 #       (forgetlab-cli), a 39-task sweep from its pre-trained model (about 20 s on 2 cores),
 #       then the app shows the matrix sorted by the leading singular vectors and runs Predict;
 #       grabbed once the completion table is shown.
+#   docs/screenshot-language.png  the Samples tab of the lm-en-de-adamw preset (a small GPT
+#       pre-trained on English fortunes, fine-tuned on German): forgetlab-cli pre-trains it
+#       first (1,500 steps, several minutes on 2 cores; the app then finds it in the upstream
+#       cache), and the app is grabbed when fine-tuning reaches step 100 (samples at 0, 50, 100).
 # Run from anywhere after building (BUILD=dir, default build/). Pass "main", "landscape", "compare",
-# "sequence" or "forgetting" to make only one of them. Needs xvfb-run (Debian package xvfb).
+# "sequence", "forgetting" or "language" to make only one of them. Needs xvfb-run (Debian package xvfb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -50,4 +54,10 @@ if [[ $which == all || $which == forgetting ]]; then
   "$cli" matrix sweep --run 1 --db "$dir/forgetting.db" > /dev/null
   xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/forgetting.db" \
     --matrix 1 --predict --screenshot docs/screenshot-forgetting-map.png --screenshot-after 1
+fi
+if [[ $which == all || $which == language ]]; then
+  "${BUILD:-build}"/app/forgetlab-cli run --preset lm-en-de-adamw --steps 1 --db "$dir/warm.db" > /dev/null
+  xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/language.db" \
+    --preset lm-en-de-adamw --start --tab samples \
+    --screenshot docs/screenshot-language.png --screenshot-at-step 100
 fi

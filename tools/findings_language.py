@@ -4,7 +4,10 @@ fine-tuned on German ones, with AdamW, SAM, LoRA and replay, over 3 seeds. Repor
 upstream (English) log-perplexity increase and the downstream (German) log-perplexity as
 they come out, plus one seed's generated text before and after. Runs forgetlab-cli.
 
-Usage: python3 tools/findings_language.py [BUILD_DIR] [--seeds N] [--out FILE]
+Usage: python3 tools/findings_language.py [BUILD_DIR] [--seeds N] [--threads N] [--work DIR]
+                                          [--out FILE]
+--work keeps the database and the upstream cache in DIR (default: a temporary folder), so
+an interrupted run of the script reuses the models already pre-trained.
 """
 import json
 import os
@@ -43,15 +46,20 @@ def main():
     seeds = int(sys.argv[sys.argv.index("--seeds") + 1]) if "--seeds" in sys.argv else 3
     out_file = (sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv
                 else os.path.join("docs", "findings", "language.md"))
+    threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "0"
+    work = sys.argv[sys.argv.index("--work") + 1] if "--work" in sys.argv else None
     cli = os.path.join(build, "app", "forgetlab-cli")
     started = time.time()
+    load_start = os.getloadavg()
     rows, first_runs = [], {}
-    with tempfile.TemporaryDirectory() as tmp:
-        db = os.path.join(tmp, "runs.db")
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = work or scratch
+        os.makedirs(tmp, exist_ok=True)
+        db = os.path.join(tmp, f"findings-{time.strftime('%Y%m%d-%H%M%S')}.db")
         for label, preset, extra in SETTINGS:
             t0 = time.time()
             doc = cli_json([cli, "run", "--preset", preset, "--db", db, "--seeds", str(seeds),
-                            "--json"] + extra)
+                            "--threads", threads, "--json"] + extra)
             runs = doc["runs"] if "runs" in doc else [doc]
             rows.append((label, runs))
             first_runs[label] = runs[0]["run_id"]
@@ -79,7 +87,10 @@ def main():
              "is the mean negative log-likelihood per token (nats per byte) on each language's "
              "test fortunes; forgetting is the increase of the English one. Each seed pre-trains "
              "its own model once (the upstream cache); all four settings of a seed fine-tune "
-             "that same model.", "",
+             "that same model. Torch threads per run: "
+             f"{threads if threads != '0' else 'the default'}; load average at the start "
+             f"{load_start[0]:.2f}, at the end {os.getloadavg()[0]:.2f} (wall times grow with "
+             "other load).", "",
              "| Setting | English log-ppl before | English log-ppl after | Forgetting (increase) "
              "| German log-ppl after | English next-token acc. before → after | Trainable "
              "parameters | Wall s / run |",
