@@ -1,8 +1,8 @@
 #pragma once
-// PythonReference: bench/reference/torch_reference.py run as a child process that times
-// the training step in Python PyTorch on request. Keeping it alive lets one benchmark
-// alternate engine blocks and Python blocks without paying Python's start-up each time;
-// while one side is timed, the other waits on a pipe and uses no CPU.
+// PythonReference: a reference script (bench/reference/torch_reference.py, gpt_reference.py)
+// run as a child process that times work in Python PyTorch on request. Keeping it alive lets
+// one benchmark alternate engine blocks and Python blocks without paying Python's start-up
+// each time; while one side is timed, the other waits on a pipe and uses no CPU.
 
 #include <cstdint>
 #include <cstdio>
@@ -31,9 +31,11 @@ public:
     // Runs `steps` steps of model `id`; returns the seconds Python measured for them.
     double run(const std::string& id, int64_t steps);
 
-private:
-    // Sends one line, returns the answer's words after "ok"; throws on "error" or EOF.
+    // Sends one line of the script's protocol, returns the answer's words after "ok"; throws
+    // std::runtime_error on "error" or EOF. For scripts with their own commands.
     std::vector<std::string> request(const std::string& line);
+
+private:
     std::string readLine();
 
     pid_t m_pid = -1;
