@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/example_forgetting.h"
+#include "engine/experiment_tasks.h"
 #include "engine/fashion_mnist.h"
+#include "engine/fortunes.h"
 #include "engine/runner.h"
 #include "engine/tasks.h"
 
@@ -19,8 +21,36 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 std::vector<std::string> sweepFamilies() {
-    return {"class", "pair", "permute", "rotate", "noise", "labelperm"};
+    return {"class", "pair", "permute", "rotate", "noise", "labelperm", "domain"};
 }
+
+namespace {
+
+// Language models: one row per fortune file of the downstream language with at least
+// kMinDomainFortunes fortunes, the largest first, at most perFamily of them; each row
+// fine-tunes on that file alone (a tenth of it held out for testing).
+constexpr size_t kMinDomainFortunes = 50;
+
+std::vector<SweepTaskSpec> domainRows(const ExperimentConfig& base, int perFamily) {
+    const TaskConfig& down = base.downstream.task;
+    std::vector<FortuneDomain> domains = loadFortuneDomains(down.language, {}, base.text_dir);
+    std::stable_sort(domains.begin(), domains.end(), [](const FortuneDomain& a, const FortuneDomain& b) {
+        return a.texts.size() > b.texts.size();
+    });
+    std::vector<SweepTaskSpec> rows;
+    for (const FortuneDomain& d : domains) {
+        if (d.texts.size() < kMinDomainFortunes || int(rows.size()) >= perFamily) continue;
+        TaskConfig t = down;
+        t.domains = {d.name};
+        const int n = int(std::min<size_t>(d.texts.size(), size_t(down.train_size) + size_t(down.test_size)));
+        t.test_size = std::max(5, n / 10);
+        t.train_size = n - t.test_size;
+        rows.push_back({"domain " + down.language + "/" + d.name, "domain", t});
+    }
+    return rows;
+}
+
+}  // namespace
 
 std::vector<SweepTaskSpec> sweepPlan(const ExperimentConfig& base, const SweepConfig& sweep) {
     if (sweep.per_family < 1 || sweep.per_family > 100)
@@ -29,6 +59,7 @@ std::vector<SweepTaskSpec> sweepPlan(const ExperimentConfig& base, const SweepCo
     if (sweep.examples < 1 || sweep.examples > 60000)
         throw std::invalid_argument("tracked upstream examples must be between 1 and 60000");
     const auto known = sweepFamilies();
+    const bool language = base.model.kind == "gpt";
     const TaskConfig down = base.downstream.task;
     const std::vector<int>& cls = down.classes;
     std::vector<SweepTaskSpec> plan;
@@ -36,8 +67,19 @@ std::vector<SweepTaskSpec> sweepPlan(const ExperimentConfig& base, const SweepCo
     for (const std::string& f : sweep.families) {
         if (std::find(known.begin(), known.end(), f) == known.end())
             throw std::invalid_argument("unknown task family '" + f +
-                                        "'; use class, pair, permute, rotate, noise or labelperm");
+                                        "'; use class, pair, permute, rotate, noise, labelperm "
+                                        "(image models) or domain (language models)");
         if (!seen.insert(f).second) continue;
+        if (language != (f == "domain"))
+            throw std::invalid_argument(
+                language ? "the family '" + f + "' transforms images; a language model's sweep "
+                               "uses domain (one row per fortune file)"
+                         : std::string("the family 'domain' is for language models (model gpt); "
+                                       "use class, pair, permute, rotate, noise or labelperm"));
+        if (f == "domain") {
+            for (SweepTaskSpec& row : domainRows(base, sweep.per_family)) plan.push_back(std::move(row));
+            continue;
+        }
         auto add = [&](std::string name, TaskConfig t) {
             plan.push_back({std::move(name), f, std::move(t)});
         };
@@ -128,8 +170,9 @@ private:
 
 }  // namespace
 
-int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& sweep,
+int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& requested,
                     const std::string& name) {
+    SweepConfig sweep = requested;
     const RunInfo run = store.run(sourceRunId);  // throws for an unknown run
     const ConfigParseResult parsed = parseConfig(run.config_json);
     if (!parsed.ok())
@@ -137,6 +180,8 @@ int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& sweep,
                                  "'s stored configuration no longer parses:\n" +
                                  formatErrors(parsed.errors));
     ExperimentConfig base = parsed.config;
+    // The default families are the image ones; a language model's default is its domains.
+    if (base.model.kind == "gpt" && sweep.families == SweepConfig{}.families) sweep.families = {"domain"};
     if (base.sequence.tasks > 0)
         throw std::runtime_error("run #" + std::to_string(sourceRunId) +
                                  " is a task sequence; sweep from an upstream -> downstream run");
@@ -160,8 +205,7 @@ int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& sweep,
 
     // The columns: the tracked upstream examples, named by their index in the upstream
     // training split.
-    auto data = loadFashionMnist(base.data_dir);
-    const Task up = buildFashionTask(*data, base.upstream.task, base.model, 0, base.seed);
+    const Task up = buildExperimentTasks(base).up;
     const std::vector<int64_t> tracked =
         trackedExampleIndices(up.train.size(), sweep.examples, base.seed);
     json colNames = json::array();
@@ -227,6 +271,7 @@ SweepResult runSweep(Store& store, int64_t matrixId, RunControl& control,
         rc.eval.trace_every = 0;
         rc.eval.checkpoint_every = 0;
         rc.eval.example_losses = sweep.examples;
+        rc.eval.samples_every = 0;
         rc.strategies.replay_select = "random";
         RunnerOptions ro;
         ro.pretrained_file = ckpt;
@@ -265,6 +310,11 @@ SweepResult runSweep(Store& store, int64_t matrixId, RunControl& control,
                       {"example_forgetting_mean", s.example_forgetting_mean},
                       {"steps", s.steps},
                       {"wall_seconds", s.wall_seconds}};
+        if (s.language) {
+            extra["upstream_logppl_before"] = s.upstream_logppl_before;
+            extra["upstream_logppl_after"] = s.upstream_logppl_after;
+            extra["downstream_logppl_after"] = s.downstream_logppl_after;
+        }
         store.addMatrixRow(matrixId, static_cast<int64_t>(i), spec.name, z, extra.dump());
         done.insert(static_cast<int64_t>(i));
         prog.done = static_cast<int>(done.size());

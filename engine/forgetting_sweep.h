@@ -20,7 +20,10 @@ namespace forgetlab {
 // Task families: "class" (each downstream class alone), "pair" (each pair of downstream
 // classes), and per_family tasks of each of "permute" (pixel permutations), "rotate"
 // (rotations by 30, 60, ... degrees), "noise" (Gaussian input noise 0.5, 1.0, ...),
-// "labelperm" (the downstream classes with shuffled labels).
+// "labelperm" (the downstream classes with shuffled labels). Language models (model gpt)
+// sweep "domain": one row per fortune file of the downstream language with at least 50
+// fortunes, the largest first, at most per_family of them; z is then the change of each
+// tracked upstream fortune's log-perplexity.
 struct SweepConfig {
     std::vector<std::string> families = {"class",  "pair",  "permute",
                                          "rotate", "noise", "labelperm"};

@@ -67,7 +67,8 @@ QString entryText(const MatrixListEntry& e) {
 const QStringList& ForgettingMapTab::families() {
     static const QStringList names = {QStringLiteral("class"),   QStringLiteral("pair"),
                                       QStringLiteral("permute"), QStringLiteral("rotate"),
-                                      QStringLiteral("noise"),   QStringLiteral("labelperm")};
+                                      QStringLiteral("noise"),   QStringLiteral("labelperm"),
+                                      QStringLiteral("domain")};
     return names;
 }
 
@@ -239,6 +240,11 @@ QWidget* ForgettingMapTab::buildSweepBox() {
          {tr("label perm."),
           tr("Label permutations: the downstream task with its labels permuted at random "
              "(same images)")}},
+        {QStringLiteral("domain"),
+         {tr("domain (text)"),
+          tr("Language-model runs only: one task per fortune file of the downstream language "
+             "(at least 50 fortunes, the largest first, at most 'per family' of them); the image "
+             "families do not apply to text")}},
     };
     auto* familyRow = new QHBoxLayout;
     familyRow->setSpacing(10);

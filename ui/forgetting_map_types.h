@@ -60,7 +60,8 @@ struct MatrixListEntry {
 
 // What a sweep builds: perFamily fine-tuning tasks of each family, `steps` steps each,
 // from the same pre-trained model, tracking the loss of `examples` upstream examples.
-// Families: "class", "pair", "permute", "rotate", "noise", "labelperm".
+// Families: "class", "pair", "permute", "rotate", "noise", "labelperm" (image models) and
+// "domain" (language models).
 struct SweepRequest {
     QStringList families;
     int perFamily = 6;

@@ -242,6 +242,83 @@ private Q_SLOTS:
                                            double(losses[0].losses[size_t(j)]))) < 1e-6);
     }
 
+    // A language model's sweep: one row per German fortune file (largest first), z the
+    // change of each tracked English fortune's log-perplexity; image families refused.
+    void languageSweepOverFortuneDomains() {
+        ExperimentConfig lm;
+        lm.name = "tiny-lm";
+        lm.seed = 4;
+        lm.model.kind = "gpt";
+        lm.model.n_layer = 1, lm.model.n_head = 2, lm.model.n_embd = 16, lm.model.context = 24;
+        for (PhaseConfig* p : {&lm.upstream, &lm.downstream}) {
+            p->task.kind = "text";
+            p->task.train_size = 150;
+            p->task.test_size = 30;
+            p->batch_size = 8;
+            p->optimizer.name = "adamw";
+            p->optimizer.lr = 0.003;
+        }
+        lm.downstream.task.language = "de";
+        lm.upstream.steps = 10;
+        lm.downstream.steps = 4;
+        lm.eval.every = 4;
+        lm.eval.hessian_every = 0;
+        lm.eval.probe_size = 8;
+        lm.eval.example_losses = 30;
+        lm.eval.samples_every = 0;
+        SweepConfig s;
+        s.families = {"domain"};
+        s.per_family = 2;
+        s.steps = 3;
+        s.examples = 30;
+        const auto plan = sweepPlan(lm, s);
+        QCOMPARE(plan.size(), size_t(2));
+        QCOMPARE(QString::fromStdString(plan[0].name), QString("domain de/zitate"));  // the largest file
+        QCOMPARE(plan[0].task.domains, std::vector<std::string>{"zitate"});
+        QCOMPARE(plan[0].task.test_size + plan[0].task.train_size, 180);  // capped by the phase sizes
+        QVERIFY(plan[1].task.domains.front() != "zitate");
+
+        QTemporaryDir dir;
+        Store store((dir.path() + "/runs.db").toStdString());
+        RunControl control;
+        const RunSummary source = runAndRecord(lm, store, control);
+        QVERIFY2(source.status == "done", source.error.c_str());
+        const int64_t id = createSweep(store, source.run_id, SweepConfig{s.families, 2, 3, 30});
+        RunControl c2;
+        const SweepResult r = runSweep(store, id, c2);
+        QVERIFY2(r.status == "done", r.error.c_str());
+        const ForgetMatrix z = loadStoredMatrix(store, id);
+        QCOMPARE(z.rows, int64_t(2));
+        QCOMPARE(z.cols, int64_t(30));
+        for (double v : z.values) QVERIFY(std::isfinite(v));
+        const auto rows = store.matrixRows(id);
+        QVERIFY(nlohmann::json::parse(rows[0].extra_json).contains("upstream_logppl_after"));
+        // The default families of a language run are its domains.
+        SweepConfig defaults;
+        defaults.per_family = 1;
+        defaults.steps = 2;
+        defaults.examples = 30;
+        QCOMPARE(QString::fromStdString(store.matrixInfo(createSweep(store, source.run_id, defaults))
+                                            .config_json)
+                     .contains("\"domain\""),
+                 true);
+
+        SweepConfig images = s;
+        images.families = {"rotate"};
+        try {
+            sweepPlan(lm, images);
+            QFAIL("an image family must be refused for a language model");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString(e.what()).contains("domain"), e.what());
+        }
+        try {
+            sweepPlan(tinyConfig(), s);
+            QFAIL("the domain family must be refused for an image model");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString(e.what()).contains("language"), e.what());
+        }
+    }
+
     void sweepRefusedWhenCheckpointMissing() {
         QTemporaryDir dir;
         Store store((dir.path() + "/runs.db").toStdString());
