@@ -238,7 +238,10 @@ $BUSY_NOTE
    seed, same batch, same libtorch. The log shows both first-step losses, which agree.
 2. The same for a 2-16-16-2 MLP on 2-D points (labels: XOR of the signs): per-op overhead.
 3. Model FLOPs (6 x batch x sum(in x out) per step) per second of the engine's step over
-   torch::mm of 2048x2048 floats in the same run. 3b: batch 512.
+   torch::mm of 2048x2048 floats in the same run. 3b: batch 512. 3c: only the step's own 9
+   matrix products (Y = X W^T, dW = dY^T X, dX = dY W per layer) at batch 64, preallocated
+   outputs, no autograd or optimizer: what the GEMM library reaches at these shapes, so
+   the ceiling of row 3 for any implementation of the step.
 4. SAM (SGD base, rho 0.05) step time over the plain SGD step time.
 5. forgetlab::runAndRecord of the default preset shortened (300 + 500 steps, Hessian off)
    on a plain thread, against the same run started from the MainWindow shown offscreen
