@@ -5,9 +5,13 @@ upstream (English) log-perplexity increase and the downstream (German) log-perpl
 they come out, plus one seed's generated text before and after. Runs forgetlab-cli.
 
 Usage: python3 tools/findings_language.py [BUILD_DIR] [--seeds N] [--threads N] [--work DIR]
+                                          [--settings KEYS] [--render-from DB,DB,...]
                                           [--out FILE]
---work keeps the database and the upstream cache in DIR (default: a temporary folder), so
-an interrupted run of the script reuses the models already pre-trained.
+--work keeps the databases and the upstream cache in DIR (default: a temporary folder), so
+an interrupted run of the script reuses the models already pre-trained. --settings runs only
+some settings (keys adamw, sam, lora, replay; e.g. two script instances with one thread
+each on a 2-core machine) and --render-from writes the page from the runs already stored
+in those databases instead of running anything.
 """
 import json
 import os
@@ -19,11 +23,41 @@ import tempfile
 import time
 
 SETTINGS = [
-    ("AdamW", "lm-en-de-adamw", []),
-    ("SAM (rho 0.05) + AdamW", "lm-en-de-sam", []),
-    ("LoRA rank 8 + AdamW", "lm-en-de-lora", []),
-    ("replay 0.25 + AdamW", "lm-en-de-adamw", ["--replay", "0.25"]),
+    ("adamw", "AdamW", "lm-en-de-adamw", []),
+    ("sam", "SAM (rho 0.05) + AdamW", "lm-en-de-sam", []),
+    ("lora", "LoRA rank 8 + AdamW", "lm-en-de-lora", []),
+    ("replay", "replay 0.25 + AdamW", "lm-en-de-adamw", ["--replay", "0.25"]),
 ]
+
+
+def setting_of(config):
+    """The SETTINGS key a stored run's configuration belongs to."""
+    if config["downstream"]["optimizer"].get("sam", "none") != "none":
+        return "sam"
+    if config["model"].get("lora", {}).get("rank", 0) > 0:
+        return "lora"
+    if config.get("strategies", {}).get("replay", {}).get("ratio", 0) > 0:
+        return "replay"
+    return "adamw"
+
+
+def stored_runs(dbs):
+    """(key -> [summary, ...] by seed, key -> (db, first run id)) from finished runs."""
+    import sqlite3
+    by_key, first = {}, {}
+    for db in dbs:
+        con = sqlite3.connect(db)
+        for run_id, config, summary in con.execute(
+                "SELECT id, config, summary FROM runs WHERE status IN ('done', 'diverged') "
+                "ORDER BY id"):
+            key = setting_of(json.loads(config))
+            s = json.loads(summary)
+            by_key.setdefault(key, {})[json.loads(config)["seed"]] = s
+            if key not in first or json.loads(config)["seed"] < first[key][2]:
+                first[key] = (db, run_id, json.loads(config)["seed"])
+        con.close()
+    return ({k: [v[seed] for seed in sorted(v)] for k, v in by_key.items()},
+            {k: (db, rid) for k, (db, rid, _) in first.items()})
 PROMPTS = ["The meaning of life is", "Das Leben ist"]
 
 
@@ -49,23 +83,31 @@ def main():
     threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "0"
     work = sys.argv[sys.argv.index("--work") + 1] if "--work" in sys.argv else None
     cli = os.path.join(build, "app", "forgetlab-cli")
-    started = time.time()
-    load_start = os.getloadavg()
-    rows, first_runs = [], {}
+    keys = (sys.argv[sys.argv.index("--settings") + 1].split(",") if "--settings" in sys.argv
+            else [k for k, *_ in SETTINGS])
+    render_from = (sys.argv[sys.argv.index("--render-from") + 1].split(",")
+                   if "--render-from" in sys.argv else None)
     with tempfile.TemporaryDirectory() as scratch:
         tmp = work or scratch
         os.makedirs(tmp, exist_ok=True)
-        db = os.path.join(tmp, f"findings-{time.strftime('%Y%m%d-%H%M%S')}.db")
-        for label, preset, extra in SETTINGS:
-            t0 = time.time()
-            doc = cli_json([cli, "run", "--preset", preset, "--db", db, "--seeds", str(seeds),
-                            "--threads", threads, "--json"] + extra)
-            runs = doc["runs"] if "runs" in doc else [doc]
-            rows.append((label, runs))
-            first_runs[label] = runs[0]["run_id"]
-            print(f"{label}: {len(runs)} runs in {time.time() - t0:.0f} s", file=sys.stderr)
+        dbs = render_from
+        if not dbs:
+            db = os.path.join(tmp, f"findings-{time.strftime('%Y%m%d-%H%M%S')}.db")
+            dbs = [db]
+            for key, label, preset, extra in SETTINGS:
+                if key not in keys:
+                    continue
+                t0 = time.time()
+                cli_json([cli, "run", "--preset", preset, "--db", db, "--seeds", str(seeds),
+                          "--threads", threads, "--json"] + extra)
+                print(f"{label}: {seeds} runs in {time.time() - t0:.0f} s", file=sys.stderr)
+        results, firsts = stored_runs(dbs)
+        rows = [(label, results[key]) for key, label, *_ in SETTINGS if key in results]
         samples = []
-        for label, run_id in first_runs.items():
+        for key, label, *_ in SETTINGS:
+            if key not in firsts:
+                continue
+            db, run_id = firsts[key]
             for prompt in PROMPTS:
                 texts = []
                 for ckpt in ("pretrained", "final"):
@@ -79,18 +121,17 @@ def main():
 
     lines = ["# Findings: a language model forgets English while it learns German", "",
              f"Produced by `tools/findings_language.py` on {time.strftime('%Y-%m-%d')} "
-             f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores) in "
-             f"{(time.time() - started) / 60:.0f} minutes; {seeds} seeds each (mean ± sample "
+             f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores); "
+             f"{len(rows[0][1]) if rows else 0} seeds each (mean ± sample "
              "standard deviation). The presets `lm-en-de-*`: a byte-level GPT (4 layers, 4 heads, "
              "width 128, context 128; 842,496 parameters) pre-trained on English fortunes "
              "(Debian `fortunes`), then fine-tuned on German ones (`fortunes-de`). Log-perplexity "
              "is the mean negative log-likelihood per token (nats per byte) on each language's "
              "test fortunes; forgetting is the increase of the English one. Each seed pre-trains "
              "its own model once (the upstream cache); all four settings of a seed fine-tune "
-             "that same model. Torch threads per run: "
-             f"{threads if threads != '0' else 'the default'}; load average at the start "
-             f"{load_start[0]:.2f}, at the end {os.getloadavg()[0]:.2f} (wall times grow with "
-             "other load).", "",
+             "that same model. Wall times are of the fine-tuning only (the pre-trained models "
+             "came from the cache) and grow with other load on the machine: compare them "
+             "between settings, not with other tables.", "",
              "| Setting | English log-ppl before | English log-ppl after | Forgetting (increase) "
              "| German log-ppl after | English next-token acc. before → after | Trainable "
              "parameters | Wall s / run |",
