@@ -40,14 +40,7 @@ namespace {
 // barrier) waits for.
 constexpr int kLivePullMs = 100;
 
-bool isLanguageModel(const ExperimentConfig& config) {
-    return config.model.kind == "gpt";
-}
-
-// A stored run's configuration (its JSON as recorded; problems only keep defaults).
-ExperimentConfig storedConfig(const std::string& json) {
-    return parseConfig(json).config;
-}
+bool isLanguageModel(const ExperimentConfig& config) { return config.model.kind == "gpt"; }
 
 }  // namespace
 
@@ -143,6 +136,7 @@ void MainWindow::buildLayout() {
                                "its prediction"));
     m_forgetMapController = new ForgettingMapController(m_forgetMap, this);
     m_samples = new ui::SamplesPanel;
+    m_samplesTab = std::make_unique<SamplesTab>(m_samples, m_db.get());
     m_centre->setTabToolTip(m_centre->addTab(m_samples, tr("Samples")),
                             tr("Text a language model (GPT) writes while it is fine-tuned: the "
                                "same prompts continued at each recorded step"));
@@ -299,9 +293,7 @@ bool MainWindow::openDatabase(const QString& path) {
     }
     m_plots->clearRuns();
     m_runList->setRuns({});
-    m_samples->clear();
-    m_samplesRun = 0;
-    m_samplesLive = false;
+    m_samplesTab->reset();
     setWindowTitle(tr("ForgetLab — %1").arg(QFileInfo(path).fileName()));
     m_dbLabel->setText(tr("Database: %1").arg(QDir::toNativeSeparators(path)));
     refreshRuns();
@@ -342,11 +334,7 @@ bool MainWindow::startRun() {
     m_liveName = QString::fromStdString(config.name);
     m_liveStep = -1;
     m_liveActive = true;
-    m_liveSamplesSetup = {isLanguageModel(config), config.eval.samples_every,
-                          QString::fromStdString(config.upstream.task.language),
-                          QString::fromStdString(config.downstream.task.language)};
-    m_liveSamples.clear();
-    m_samplesLive = false;
+    m_samplesTab->liveStarted(config);
     m_plots->removeRun(kLiveKey);
     m_plots->addRun(kLiveKey, tr("%1 (live)").arg(m_liveName), isLanguageModel(config));
     m_plots->setRunSteps(kLiveKey, config.downstream.steps);
@@ -367,13 +355,7 @@ void MainWindow::pullLive() {
     if (snap.fineTuningSteps > 0) m_plots->setRunSteps(kLiveKey, snap.fineTuningSteps);
     if (!snap.points.empty()) m_plots->appendPoints(kLiveKey, snap.points);
     m_continual->livePoints(snap.points);
-    for (const LiveEvent& e : snap.events) {
-        if (e.kind != "samples") continue;
-        const auto set = ui::SamplesPanel::parseEvent(e.step, QByteArray::fromStdString(e.json));
-        if (!set) continue;
-        m_liveSamples << *set;
-        if (m_samplesLive) m_samples->addSampleSet(*set);
-    }
+    m_samplesTab->liveEvents(snap.events);
     if (snap.phase == Phase::Downstream) m_liveStep = snap.step;
     m_analysis->onLiveTick();
     ui::RunProgress progress;
@@ -463,7 +445,7 @@ void MainWindow::syncDisplayedRuns() {
             continue;
         }
         m_plots->addRun(id, QStringLiteral("%1 #%2").arg(QString::fromStdString(info.name)).arg(id),
-                        isLanguageModel(storedConfig(info.config_json)));
+                        isLanguageModel(parseConfig(info.config_json).config));
         m_plots->appendPoints(id, points);
     }
     QHash<qint64, QColor> colors;
@@ -480,40 +462,8 @@ void MainWindow::syncDisplayedRuns() {
 void MainWindow::syncSamplesRun() {
     qint64 id = m_runList->currentRunId();
     if (!id && m_runList->checkedRunIds().size() == 1) id = m_runList->checkedRunIds().first();
-    const qint64 liveId = m_controller->runId();
-    if (m_liveActive && (id == 0 || id == liveId)) {
-        if (m_samplesLive) return;
-        m_samplesLive = true;
-        m_samplesRun = liveId;
-        m_samples->clear();
-        m_samples->setRun(m_liveSamplesSetup.languageModel, m_liveSamplesSetup.every,
-                          m_liveSamplesSetup.upstream, m_liveSamplesSetup.downstream);
-        m_samples->setSampleSets(m_liveSamples);
-        return;
-    }
-    if (!m_samplesLive && id == m_samplesRun) return;
-    m_samplesLive = false;
-    m_samplesRun = id;
-    m_samples->clear();
-    if (!id) return;
-    RunInfo info;
-    std::vector<EventRow> rows;
-    QString error;
-    if (!m_db->runInfo(id, info, &error) || !m_db->events(id, "samples", rows, &error)) {
-        statusBar()->showMessage(error, 10000);
-        return;
-    }
-    const ExperimentConfig config = storedConfig(info.config_json);
-    m_samples->setRun(isLanguageModel(config), config.eval.samples_every,
-                      QString::fromStdString(config.upstream.task.language),
-                      QString::fromStdString(config.downstream.task.language));
-    QList<ui::SampleSet> sets;
-    for (const EventRow& row : rows) {
-        if (const auto set =
-                ui::SamplesPanel::parseEvent(row.step, QByteArray::fromStdString(row.json)))
-            sets << *set;
-    }
-    m_samples->setSampleSets(sets);
+    const QString error = m_samplesTab->show(id, m_liveActive, m_controller->runId());
+    if (!error.isEmpty()) statusBar()->showMessage(error, 10000);
 }
 
 // The Landscape tab works on the selected run (or the only checked one).

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "app/bridge/metatypes.h"
+#include "app/bridge/samples_tab.h"
 #include "ui/samples_panel.h"
 
 class QAction;
@@ -132,16 +133,7 @@ private:
     QString m_liveName;
     int64_t m_liveStep = -1;
     bool m_liveActive = false;  // the live series is still fed by the worker
-    // What the live run wrote so far (the Samples tab may show another run meanwhile).
-    struct SamplesSetup {
-        bool languageModel = false;
-        int every = 0;
-        QString upstream, downstream;  // languages
-    };
-    SamplesSetup m_liveSamplesSetup;
-    QList<ui::SampleSet> m_liveSamples;
-    qint64 m_samplesRun = 0;     // the run the Samples tab shows
-    bool m_samplesLive = false;  // ... and it is the live run, fed by pullLive
+    std::unique_ptr<SamplesTab> m_samplesTab;  // what the Samples tab shows
 };
 
 }  // namespace forgetlab::app
