@@ -119,6 +119,10 @@ def main():
     def col(runs, key):
         return [r[key] for r in runs]
 
+    def cold_note(runs):
+        cold = sum(1 for r in runs if not r.get("upstream_from_cache", True))
+        return f" (incl. pre-training for {cold} seed{'s' if cold > 1 else ''})" if cold else ""
+
     lines = ["# Findings: a language model forgets English while it learns German", "",
              f"Produced by `tools/findings_language.py` on {time.strftime('%Y-%m-%d')} "
              f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores); "
@@ -129,9 +133,9 @@ def main():
              "is the mean negative log-likelihood per token (nats per byte) on each language's "
              "test fortunes; forgetting is the increase of the English one. Each seed pre-trains "
              "its own model once (the upstream cache); all four settings of a seed fine-tune "
-             "that same model. Wall times are of the fine-tuning only (the pre-trained models "
-             "came from the cache) and grow with other load on the machine: compare them "
-             "between settings, not with other tables.", "",
+             "that same model. Wall times are means per run; a run that found no pre-trained "
+             "model in the cache also pre-trained it (marked). They grow with other load on the "
+             "machine: compare them between settings, not with other tables.", "",
              "| Setting | English log-ppl before | English log-ppl after | Forgetting (increase) "
              "| German log-ppl after | English next-token acc. before → after | Trainable "
              "parameters | Wall s / run |",
@@ -144,7 +148,7 @@ def main():
             f"| {fmt(col(runs, 'downstream_logppl_after'))} "
             f"| {fmt(col(runs, 'upstream_acc_before'))} → {fmt(col(runs, 'upstream_acc_after'))} "
             f"| {runs[0].get('trainable_parameters', 0):,} "
-            f"| {statistics.mean(col(runs, 'wall_seconds')):.0f} |")
+            f"| {statistics.mean(col(runs, 'wall_seconds')):.0f}{cold_note(runs)} |")
     statuses = sorted({r["status"] for _, runs in rows for r in runs})
     lines += ["", f"Run statuses: {', '.join(statuses)}.", "",
               "## What the model writes (first seed, greedy, 60 bytes)", "",
