@@ -5,18 +5,9 @@
 
 #include "engine/experiment_tasks.h"
 #include "engine/fashion_mnist.h"
-#include "engine/text_tasks.h"
 #include "engine/safetensors.h"
 
 namespace forgetlab {
-
-std::vector<int> headOutputs(const ExperimentConfig& c) {
-    if (c.model.kind == "gpt") return {resolveLanguageModel(c.model).gpt.vocab_size};
-    if (c.model.head == "multi")
-        return {static_cast<int>(c.upstream.task.classes.size()),
-                static_cast<int>(c.downstream.task.classes.size())};
-    return {10};
-}
 
 LoadedModel loadModel(const ExperimentConfig& config, const std::string& checkpointFile) {
     if (!std::filesystem::exists(checkpointFile))

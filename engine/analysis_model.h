@@ -12,9 +12,6 @@
 
 namespace forgetlab {
 
-// Output count of each head the run's model has.
-std::vector<int> headOutputs(const ExperimentConfig& config);
-
 struct LoadedModel {
     std::shared_ptr<ForgetModel> model;
     Task up, down;

@@ -2,14 +2,17 @@
 
 namespace forgetlab {
 
+int64_t evaluationChunkRows(const DataSplit& split) {
+    const int64_t perRow = split.target.dim() > 1 ? split.target[0].numel() : 1;
+    return perRow > 1 ? std::max<int64_t>(1, 32768 / perRow) : 1000;
+}
+
 EvalResult evaluateSplit(ForgetModel& model, const DataSplit& split, int head, bool restoreTrain) {
     torch::NoGradGuard noGrad;
     const bool wasTraining = model.is_training();
     model.eval();
     const int64_t n = split.size();
-    // About 1000 rows of images; sequences in chunks of about 32k target positions.
-    const int64_t perRow = split.target.dim() > 1 ? split.target[0].numel() : 1;
-    const int64_t chunk = perRow > 1 ? std::max<int64_t>(1, 32768 / perRow) : 1000;
+    const int64_t chunk = evaluationChunkRows(split);
     double lossSum = 0.0, correct = 0.0, count = 0.0;
     for (int64_t b = 0; b < n; b += chunk) {
         Batch batch = split.slice(b, std::min(n, b + chunk), head);

@@ -12,6 +12,9 @@ struct EvalResult {
     double acc = 0.0;
 };
 
+// Rows per evaluation chunk: 1000 images, or about 32k target positions of sequences.
+int64_t evaluationChunkRows(const DataSplit& split);
+
 // Leaves the model in eval mode if `restoreTrain` is false.
 EvalResult evaluateSplit(ForgetModel& model, const DataSplit& split, int head,
                          bool restoreTrain = true);

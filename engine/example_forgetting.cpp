@@ -1,5 +1,7 @@
 #include "engine/example_forgetting.h"
 
+#include "engine/evaluation.h"
+
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -25,8 +27,7 @@ std::vector<float> exampleLosses(ForgetModel& model, const DataSplit& split,
     std::vector<float> out;
     out.reserve(index.size());
     const int64_t n = static_cast<int64_t>(index.size());
-    const int64_t perRow = split.target.dim() > 1 ? split.target[0].numel() : 1;
-    const int64_t chunk = perRow > 1 ? std::max<int64_t>(1, 32768 / perRow) : 1000;
+    const int64_t chunk = evaluationChunkRows(split);
     for (int64_t b = 0; b < n; b += chunk) {
         const int64_t e = std::min(n, b + chunk);
         auto idx = torch::from_blob(const_cast<int64_t*>(index.data()) + b, {e - b}, torch::kInt64);
