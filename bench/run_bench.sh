@@ -140,8 +140,8 @@ run_row 4 "SAM step time ÷ SGD step time, MLP 784-256-256-10, batch 64, rho 0.0
   bench_sam "${COMMON[@]}"
 if [[ -x "$BIN/bench_gui" ]]; then
   QT_QPA_PLATFORM=offscreen run_row 5 \
-    "GUI (offscreen, live plots) ÷ headless steps/s, short default-preset run" "≥ 0.95" 90 \
-    bench_gui "${COMMON[@]}" --max-seconds 50
+    "GUI (offscreen, live plots) ÷ headless steps/s, short default-preset run" "≥ 0.95" 130 \
+    bench_gui "${COMMON[@]}" --max-seconds 80
 else
   unmeasured 5 "GUI (offscreen, live plots) ÷ headless steps/s, short default-preset run" \
     "not measured (GUI bench pending: build with FORGETLAB_BUILD_GUI=ON)" "≥ 0.95"

@@ -25,6 +25,16 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel,
     plot->setNoAntialiasingOnDrag(true);
     // Polylines in one call: the live plots redraw thousands of points many times a second.
     plot->setPlottingHint(QCP::phFastPolylines, true);
+    // One paint buffer per plot: QCustomPlot buffers its "overlay" layer separately (for
+    // selection rectangles, which no ForgetLab plot uses), and that second buffer would be
+    // cleared and composited at every replot, about a tenth of a live refresh.
+    if (QCPLayer* overlay = plot->layer(QStringLiteral("overlay")))
+        overlay->setMode(QCPLayer::lmLogical);
+    // A replot schedules a paint instead of painting at once, so plots replotted together
+    // (the three live plots at every refresh) reach the screen in one paint pass; and the
+    // plot fills its whole area, so Qt need not paint the widgets beneath it first.
+    plot->setPlottingHint(QCP::phImmediateRefresh, false);
+    plot->setAttribute(Qt::WA_OpaquePaintEvent);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
     plot->axisRect()->setRangeZoom(Qt::Horizontal | Qt::Vertical);

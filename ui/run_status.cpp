@@ -73,6 +73,28 @@ void RunStatus::setIdle(const QString& message) {
     m_progress->setVisible(false);
 }
 
+void RunStatus::setFinished(const RunSummary& summary) {
+    const QString head = tr("Run #%1 %2 — %3 steps in %4")
+                             .arg(summary.run_id)
+                             .arg(QString::fromStdString(summary.status))
+                             .arg(summary.steps)
+                             .arg(formatDuration(summary.wall_seconds));
+    if (summary.language) {
+        // A language model forgets as a rising log-perplexity on the upstream text.
+        setIdle(tr("%1, upstream log-perplexity %2 → %3 nats/token (downstream %4)")
+                    .arg(head)
+                    .arg(summary.upstream_logppl_before, 0, 'f', 3)
+                    .arg(summary.upstream_logppl_after, 0, 'f', 3)
+                    .arg(summary.downstream_logppl_after, 0, 'f', 3));
+    } else {
+        setIdle(tr("%1, forgetting %2 pts (upstream %3 → %4)")
+                    .arg(head)
+                    .arg(summary.forgetting * 100.0, 0, 'f', 1)
+                    .arg(summary.upstream_acc_before, 0, 'f', 3)
+                    .arg(summary.upstream_acc_after, 0, 'f', 3));
+    }
+}
+
 QString RunStatus::stepText() const {
     return m_step->text();
 }

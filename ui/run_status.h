@@ -5,6 +5,8 @@
 #include <QWidget>
 #include <cstdint>
 
+#include "engine/run_types.h"
+
 class QLabel;
 class QProgressBar;
 
@@ -27,6 +29,9 @@ public:
     void setProgress(const RunProgress& progress);
     // No run: just a message ("Ready", "Run #3 done").
     void setIdle(const QString& message);
+    // A run has ended: its id, status, steps, time and what it forgot (accuracy points, or
+    // the upstream log-perplexity for a language model).
+    void setFinished(const RunSummary& summary);
 
     QString stepText() const;
 

@@ -35,10 +35,13 @@
 namespace forgetlab::app {
 
 namespace {
-// 10 Hz: curves still move smoothly to the eye, and on a 2-core machine every slice the GUI
-// thread paints is a slice one of the training threads (and so both, at the next OpenMP
-// barrier) waits for.
+// At most 10 Hz, and refreshing (pulling points, repainting plots and status) may take at
+// most 3% of one core: on a 2-core machine every slice the GUI thread paints is a slice one
+// of the training threads (and so both, at the next OpenMP barrier) waits for. Curves still
+// move visibly at the slowest rate, 2 Hz. See ui/refresh_budget.h, docs/benchmarks.md row 5.
 constexpr int kLivePullMs = 100;
+constexpr int kLiveSlowestPullMs = 500;
+constexpr double kLiveCpuShare = 0.03;
 
 bool isLanguageModel(const ExperimentConfig& config) { return config.model.kind == "gpt"; }
 
@@ -47,7 +50,8 @@ bool isLanguageModel(const ExperimentConfig& config) { return config.model.kind 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       m_controller(new RunController(this)),
-      m_db(std::make_unique<RunDatabase>()) {
+      m_db(std::make_unique<RunDatabase>()),
+      m_liveBudget(kLiveCpuShare, kLivePullMs, kLiveSlowestPullMs) {
     setWindowTitle(tr("ForgetLab"));
     buildLayout();
     m_analysis = new AnalysisCoordinator(m_landscape, m_controller, m_db.get(), this);
@@ -64,7 +68,10 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_liveTimer = new QTimer(this);
     m_liveTimer->setInterval(kLivePullMs);
-    connect(m_liveTimer, &QTimer::timeout, this, &MainWindow::pullLive);
+    connect(m_liveTimer, &QTimer::timeout, this, [this] {
+        pullLive();
+        m_liveTimer->setInterval(m_liveBudget.tick());
+    });
 
     connect(m_setup, &ui::SetupPanel::validityChanged, this, &MainWindow::updateActions);
     connect(m_actions->start(), &QAction::triggered, this, [this] { startRun(); });
@@ -343,7 +350,8 @@ bool MainWindow::startRun() {
     m_knobs->setRhoAvailable(config.downstream.optimizer.sam != "none");
     m_status->setProgress({tr("starting"), 0, 0, 0, -1, false});
     m_plots->setLiveMode(true);
-    m_liveTimer->start();
+    m_liveBudget.reset();
+    m_liveTimer->start(m_liveBudget.interval());
     updateActions();
     syncDisplayedRuns();
     return true;
@@ -383,28 +391,7 @@ void MainWindow::onRunFinished(const RunSummary& summary) {
     refreshRuns();
     m_runList->selectRun(summary.run_id);
     syncDisplayedRuns();
-    if (summary.language) {
-        // A language model forgets as a rising log-perplexity on the upstream text.
-        m_status->setIdle(
-            tr("Run #%1 %2 — %3 steps in %4, upstream log-perplexity %5 → %6 nats/token "
-               "(downstream %7)")
-                .arg(summary.run_id)
-                .arg(QString::fromStdString(summary.status))
-                .arg(summary.steps)
-                .arg(ui::RunStatus::formatDuration(summary.wall_seconds))
-                .arg(summary.upstream_logppl_before, 0, 'f', 3)
-                .arg(summary.upstream_logppl_after, 0, 'f', 3)
-                .arg(summary.downstream_logppl_after, 0, 'f', 3));
-    } else {
-        m_status->setIdle(tr("Run #%1 %2 — %3 steps in %4, forgetting %5 pts (upstream %6 → %7)")
-                              .arg(summary.run_id)
-                              .arg(QString::fromStdString(summary.status))
-                              .arg(summary.steps)
-                              .arg(ui::RunStatus::formatDuration(summary.wall_seconds))
-                              .arg(summary.forgetting * 100.0, 0, 'f', 1)
-                              .arg(summary.upstream_acc_before, 0, 'f', 3)
-                              .arg(summary.upstream_acc_after, 0, 'f', 3));
-    }
+    m_status->setFinished(summary);
     updateActions();
     if (summary.status == "failed" || summary.status == "diverged") {
         showError(tr("Run #%1 %2").arg(summary.run_id).arg(QString::fromStdString(summary.status)),

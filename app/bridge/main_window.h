@@ -14,6 +14,7 @@
 
 #include "app/bridge/metatypes.h"
 #include "app/bridge/samples_tab.h"
+#include "ui/refresh_budget.h"
 #include "ui/samples_panel.h"
 
 class QAction;
@@ -81,6 +82,8 @@ public:
     QString currentTab() const;
     // Fine-tuning step the live run last reported (-1 before fine-tuning started).
     int64_t liveStep() const { return m_liveStep; }
+    // The live view's current refresh interval in milliseconds (see ui::RefreshBudget).
+    int liveRefreshInterval() const { return m_liveBudget.interval(); }
 
 Q_SIGNALS:
     // A problem was shown to the user (also for tests, which cannot read message boxes).
@@ -129,6 +132,7 @@ private:
     QLabel* m_dbLabel = nullptr;
     QSplitter* m_splitter = nullptr;
     QTimer* m_liveTimer = nullptr;
+    ui::RefreshBudget m_liveBudget;  // paces m_liveTimer by what refreshing costs
     QAction* m_openAction = nullptr;
     QString m_liveName;
     int64_t m_liveStep = -1;

@@ -261,6 +261,9 @@ void TestRunWindow::staysResponsiveWhileTraining() {
     qInfo("worst event-loop gap while training: %lld ms (%lld steps in 2 s)", worst,
           (long long)(window.liveStep() - before));
     QVERIFY2(worst < 250, qPrintable(QStringLiteral("event loop stalled for %1 ms").arg(worst)));
+    // The live view refreshes within its budget's bounds (10 Hz at most, 2 Hz at least).
+    QVERIFY(window.liveRefreshInterval() >= 100);
+    QVERIFY(window.liveRefreshInterval() <= 500);
 
     QSignalSpy finished(window.controller(), &forgetlab::app::RunController::finished);
     QTest::mouseClick(button(window, "stopButton"), Qt::LeftButton);
