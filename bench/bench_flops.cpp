@@ -4,7 +4,11 @@
 // matmuls; biases, activations, loss and optimizer not counted). Row 3c (information) runs
 // only the step's own matrix products, at the step's shapes, with preallocated outputs and
 // no autograd or optimizer: what the GEMM library itself reaches at batch 64, the ceiling
-// of any implementation of the step.
+// of any implementation of the step that uses it. Row 3d (information) bounds row 3 from the
+// other side: the step of the 2-16-16-2 MLP does the same operations (3 layers, loss,
+// backward, optimizer) on negligible FLOPs, so its time is the per-step cost of the framework
+// itself (dispatch, autograd, optimizer); even with every matrix product at the sgemm peak,
+// the default step cannot beat (FLOPs / peak) / (FLOPs / peak + that time).
 
 #include <chrono>
 #include <cstdio>
@@ -64,11 +68,15 @@ int main(int argc, char** argv) {
     ResultRow row512 = makeRow("3b", "the same at batch 512", args.threads);
     ResultRow rowGemm = makeRow("3c", "the step's 9 matrix products alone (no autograd, no optimizer), batch 64",
                                 args.threads);
+    ResultRow rowBound = makeRow(
+        "3d", "ceiling of row 3: matrix products at the sgemm peak + the framework's per-step time (2-16-16-2 step)",
+        args.threads);
     try {
         torch::set_num_threads(args.threads);
-        StepSpec spec64, spec512;
+        StepSpec spec64, spec512, specTiny;
         spec512.batch = 512;
-        EngineStep step64(spec64), step512(spec512);
+        specTiny.sizes = {2, 16, 16, 2};
+        EngineStep step64(spec64), step512(spec512), stepTiny(specTiny);
         StepGemms gemms64(spec64);
         SgemmPeak peak(2048);
         const std::vector<Workload> workloads = {
@@ -76,16 +84,21 @@ int main(int argc, char** argv) {
             {"step64", [&](int64_t n) { return step64.run(n); }},
             {"step512", [&](int64_t n) { return step512.run(n); }},
             {"gemms64", [&](int64_t n) { return gemms64.run(n); }},
+            {"tiny64", [&](int64_t n) { return stepTiny.run(n); }},
         };
         const InterleaveResult result = measureInterleaved(workloads, args.interleave);
         const auto& rates = result.rates;
-        row64.busy = row512.busy = rowGemm.busy = result.busy;
-        std::vector<double> peakFlops, flops64, flops512, flopsGemm;
+        row64.busy = row512.busy = rowGemm.busy = rowBound.busy = result.busy;
+        std::vector<double> peakFlops, flops64, flops512, flopsGemm, bound, tinyMs;
         for (size_t r = 0; r < rates[0].size(); ++r) {
             peakFlops.push_back(rates[0][r] * peak.flopsPerMatmul());
             flops64.push_back(rates[1][r] * trainStepFlops(spec64));
             flops512.push_back(rates[2][r] * trainStepFlops(spec512));
             flopsGemm.push_back(rates[3][r] * trainStepFlops(spec64));
+            const double atPeak = trainStepFlops(spec64) / peakFlops.back();  // seconds
+            const double framework = 1.0 / rates[4][r];                        // seconds
+            bound.push_back(atPeak / (atPeak + framework));
+            tinyMs.push_back(1e3 * framework);
         }
         const std::string peakText =
             "sgemm 2048² " + formatRate(median(peakFlops) / 1e9, "GFLOP/s");
@@ -98,9 +111,14 @@ int main(int argc, char** argv) {
         rowGemm.measuredA = "matmuls " + formatRate(median(flopsGemm) / 1e9, "GFLOP/s");
         rowGemm.measuredB = peakText;
         rowGemm.ratio = median(perRoundRatios(flopsGemm, peakFlops));
+        rowBound.measuredA =
+            "framework " + formatRate(median(tinyMs), "ms/step") + " (2-16-16-2 step)";
+        rowBound.measuredB = peakText;
+        rowBound.ratio = median(bound);
         printRow(row64, args.info);
         printRow(row512, args.info);
         printRow(rowGemm, args.info);
+        printRow(rowBound, args.info);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_flops: %s\n", e.what());
         printUnmeasured(row64, "not measured (see bench log)", args.info);

@@ -241,12 +241,20 @@ $BUSY_NOTE
    torch::mm of 2048x2048 floats in the same run. 3b: batch 512. 3c: only the step's own 9
    matrix products (Y = X W^T, dW = dY^T X, dX = dY W per layer) at batch 64, preallocated
    outputs, no autograd or optimizer: what the GEMM library reaches at these shapes, so
-   the ceiling of row 3 for any implementation of the step.
+   the ceiling of row 3 for any implementation of the step that uses it. 3d: the ceiling
+   from the other side. The 2-16-16-2 step runs the same operations (3 layers, loss,
+   backward, optimizer) on negligible FLOPs, so its time is the framework's own cost per
+   step (op dispatch, autograd, optimizer); with every matrix product at the sgemm peak the
+   default step would still take (FLOPs / peak) + that time, and 3d is the ratio that
+   would give. Row 3's target (0.85) lies above both ceilings at batch 64.
 4. SAM (SGD base, rho 0.05) step time over the plain SGD step time.
 5. forgetlab::runAndRecord of the default preset shortened (300 + 500 steps, Hessian off)
    on a plain thread, against the same run started from the MainWindow shown offscreen
-   (RunController thread, LiveBuffer pulled at 10 Hz into the plots); steps/s over the
-   whole run, evaluation included.
+   (RunController thread, LiveBuffer pulled into the plots at most 10 times a second and
+   paced so that refreshing takes at most 3% of one core, ui/refresh_budget.h); steps/s
+   over the whole run, evaluation included. Up to 13 pairs (identical runs differ by
+   10-20% from one to the next on this VM); the log gives the GUI thread's share of a
+   core and the refresh interval it settled on.
 6. bench/bench_landscape.cpp: a 9 x 9 2-D slice (landscapeOnModel, weights moved along two
    filter-normalized directions, upstream and downstream loss and accuracy on 500 examples
    each) in points/s, times the time of one bare evaluation pass of both sets.
