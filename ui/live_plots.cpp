@@ -50,8 +50,8 @@ constexpr int kMaxMarkedPoints = 40;
 void setLook(QCPGraph* g, const QColor& color, double width, Qt::PenStyle style,
              QCPScatterStyle::ScatterShape shape = QCPScatterStyle::ssNone) {
     QPen pen(color, width, style);
-    pen.setCapStyle(Qt::RoundCap);
-    pen.setJoinStyle(Qt::RoundJoin);
+    pen.setCapStyle(Qt::FlatCap);
+    pen.setJoinStyle(Qt::BevelJoin);
     g->setPen(pen);
     if (shape == QCPScatterStyle::ssNone || g->dataCount() > kMaxMarkedPoints) {
         g->setScatterStyle(QCPScatterStyle());
