@@ -80,12 +80,42 @@ QCPRange valueRange(const QList<QCPGraph*>& graphs, bool* found) {
     return total;
 }
 
+// Sets an axis to `wanted`, unless sticky and the data (`data`) still lie inside the current
+// range and the wanted span is at least 60% of it (in decades on a log axis): while points
+// stream in, axes that moved at every refresh would be hard to read, and every move repaints
+// the whole plot instead of only its curves.
+void setRange(QCPAxis* axis, const QCPRange& wanted, const QCPRange& data, bool sticky) {
+    const QCPRange current = axis->range();
+    if (sticky && data.lower >= current.lower && data.upper <= current.upper) {
+        const bool log = axis->scaleType() == QCPAxis::stLogarithmic;
+        const auto span = [log](const QCPRange& r) {
+            return log ? std::log10(r.upper / r.lower) : r.size();
+        };
+        if (span(wanted) >= 0.6 * span(current)) return;
+    }
+    axis->setRange(wanted);
+}
+
 // Puts 0 at the bottom for non-negative quantities and leaves headroom for the legend.
-void fitNonNegative(QCPAxis* axis, const QCPRange& r) {
+void fitNonNegative(QCPAxis* axis, const QCPRange& r, bool sticky = false) {
     const double lower = std::min(0.0, r.lower);
     double upper = r.upper > lower ? r.upper : lower + 1.0;
     upper += (upper - lower) * 0.12;
-    axis->setRange(lower, upper);
+    setRange(axis, QCPRange(lower, upper), r, sticky);
+}
+
+// What a plot shows apart from its data: the ranges of its axes, which axes are visible, and
+// its plottables' markers. When this is unchanged after new points, only the curves need
+// redrawing; axes, grid, legend and title stay as painted.
+QVector<double> frameState(QCustomPlot* plot) {
+    QVector<double> state;
+    for (QCPAxis* axis : plot->axisRect()->axes())
+        state << axis->range().lower << axis->range().upper << double(axis->visible());
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        const auto* graph = qobject_cast<QCPGraph*>(plot->plottable(i));
+        state << (graph ? double(graph->scatterStyle().shape()) : -1.0);
+    }
+    return state;
 }
 
 }  // namespace
@@ -113,6 +143,9 @@ LivePlots::LivePlots(QWidget* parent) : QWidget(parent) {
         connect(plot, &QCustomPlot::mouseWheel, this, [this] { setFollow(false); });
         connect(plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
         plot->setToolTip(tr("Drag to pan, wheel to zoom, double-click to follow the run again"));
+        // The curves on a paint buffer of their own: a refresh that only adds points
+        // redraws them alone (see appendPoints).
+        plot->layer(QStringLiteral("main"))->setMode(QCPLayer::lmBuffered);
     }
     m_plots[kAccuracyPlot]->yAxis->setRange(0, 1.05);
     QCustomPlot* sharp = m_plots[kSharpnessPlot];
@@ -325,17 +358,23 @@ void LivePlots::appendPoints(qint64 key, const std::vector<MetricPoint>& points)
             dirty[kSharpnessPlot] = true;
             break;
         }
+    QVector<double> framesBefore[kPlotCount];
+    for (int i = 0; i < kPlotCount; ++i) framesBefore[i] = frameState(m_plots[i]);
     appendHessianExtras(run, points);
-    const QCPRange xBefore = m_plots[kLossPlot]->xAxis->range();
     const double upBefore = run.upBefore;
     updateReference(run);
     if (!(std::isnan(upBefore) && std::isnan(run.upBefore)) && upBefore != run.upBefore)
         dirty[kAccuracyPlot] = true;
     restyle();  // markers go once a series is dense
-    if (m_follow) applyAutoRange();
-    const bool xMoved = m_plots[kLossPlot]->xAxis->range() != xBefore;
-    for (int i = 0; i < kPlotCount; ++i)
-        if (dirty[i] || xMoved) m_plots[i]->replot(QCustomPlot::rpQueuedReplot);
+    if (m_follow) applyAutoRange(/*sticky=*/m_live);
+    // A plot whose frame changed is replotted whole; one that only got points redraws its
+    // curve layer ("main", buffered on its own): about a third of the work.
+    for (int i = 0; i < kPlotCount; ++i) {
+        if (frameState(m_plots[i]) != framesBefore[i])
+            m_plots[i]->replot(QCustomPlot::rpQueuedReplot);
+        else if (dirty[i])
+            m_plots[i]->layer(QStringLiteral("main"))->replot();
+    }
 }
 
 // λ2..λ5 and the trace with its standard error (present when the run tracks them).
@@ -426,7 +465,7 @@ int LivePlots::pointCount(qint64 key, const QString& metricKey) const {
     return g ? g->dataCount() : 0;
 }
 
-void LivePlots::applyAutoRange() {
+void LivePlots::applyAutoRange(bool sticky) {
     int64_t end = 0;
     QList<QCPGraph*> loss, sharp, hess, trace;
     for (const auto& [key, run] : m_runs) {
@@ -445,20 +484,23 @@ void LivePlots::applyAutoRange() {
     QCPRange r = valueRange(loss, &found);
     if (found && m_logLoss) {
         const double lower = std::max(r.lower, 1e-4);
-        m_plots[kLossPlot]->yAxis->setRange(lower * 0.7, std::max(r.upper, lower * 10) * 1.6);
+        setRange(m_plots[kLossPlot]->yAxis,
+                 QCPRange(lower * 0.7, std::max(r.upper, lower * 10) * 1.6),
+                 QCPRange(lower, r.upper), sticky);
     } else if (found) {
-        fitNonNegative(m_plots[kLossPlot]->yAxis, r);
+        fitNonNegative(m_plots[kLossPlot]->yAxis, r, sticky);
     }
     m_plots[kAccuracyPlot]->yAxis->setRange(0, 1.05);
     r = valueRange(sharp, &found);
-    if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis, r);
+    if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis, r, sticky);
     r = valueRange(hess, &found);
-    if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis2, r);
+    if (found) fitNonNegative(m_plots[kSharpnessPlot]->yAxis2, r, sticky);
     r = valueRange(trace, &found);
-    if (found) fitNonNegative(m_traceAxis, r);
+    if (found) fitNonNegative(m_traceAxis, r, sticky);
 }
 
 void LivePlots::setLiveMode(bool live) {
+    m_live = live;
     for (QCustomPlot* plot : m_plots) {
         plot->setNotAntialiasedElements(live ? QCP::aePlottables : QCP::aeNone);
         plot->replot(QCustomPlot::rpQueuedReplot);

@@ -76,7 +76,8 @@ private:
     void appendHessianExtras(RunGraphs& run, const std::vector<MetricPoint>& points);
     void updateTraceAxis();
     void replotAll();
-    void applyAutoRange();
+    // sticky: keep an axis's range while the data stay inside and fill most of it (live).
+    void applyAutoRange(bool sticky = false);
     void linkXAxes();
     void setFollow(bool follow);
 
@@ -85,6 +86,7 @@ private:
     QCPAxis* m_traceAxis = nullptr;  // sharpness plot, outer right: Hessian trace
     std::map<qint64, std::unique_ptr<RunGraphs>> m_runs;
     bool m_follow = true;
+    bool m_live = false;  // setLiveMode(true): points stream in
     bool m_logLoss = false;
     bool m_languageLabels = false;
 };

@@ -28,7 +28,7 @@ RefreshBudget::RefreshBudget(double cpuShare, int minMs, int maxMs)
 
 int RefreshBudget::record(double costMs) {
     if (!std::isfinite(costMs) || costMs < 0) return m_interval;
-    m_smoothed = m_smoothed < 0 ? costMs : kWeight * costMs + (1 - kWeight) * m_smoothed;
+    m_smoothed = costMs >= m_smoothed ? costMs : kWeight * costMs + (1 - kWeight) * m_smoothed;
     const double wanted = std::ceil(m_smoothed / m_share);
     m_interval = static_cast<int>(std::clamp(wanted, double(m_min), double(m_max)));
     return m_interval;

@@ -22,8 +22,10 @@ public:
 
     // Records one refresh that took costMs milliseconds (pulling plus painting) and returns
     // the interval, in milliseconds, to wait before the next one: the smoothed cost divided
-    // by the share, clamped to [minMs, maxMs]. The cost is smoothed exponentially (weight
-    // kWeight for the newest refresh) so one slow frame does not halve the refresh rate.
+    // by the share, clamped to [minMs, maxMs]. A costlier refresh counts at once (the share
+    // is a ceiling, also right after the plots start filling); cheaper ones bring the
+    // smoothed cost down gradually (weight kWeight for the newest refresh), so the rate does
+    // not flicker between fast and slow.
     int record(double costMs);
     // Called at each refresh: records the calling thread's CPU time since the previous
     // tick (everything the GUI thread did in between: pulling, painting, the status bar)

@@ -1,5 +1,6 @@
 #include "ui/run_status.h"
 
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -24,10 +25,16 @@ RunStatus::RunStatus(QWidget* parent) : QWidget(parent) {
     m_progress->setFixedWidth(260);
     m_progress->setMaximumHeight(16);
     m_progress->setTextVisible(true);
-    // Fixed widths keep the bar from jittering as the numbers change at 30 Hz.
-    m_step->setMinimumWidth(130);
-    m_speed->setMinimumWidth(100);
-    m_eta->setMinimumWidth(90);
+    // Fixed widths, wide enough for the longest text: the bar does not jitter as the numbers
+    // change, and a new number repaints only its label instead of re-laying out the status
+    // bar at every live refresh.
+    const QFontMetrics metrics = fontMetrics();
+    const auto widthOf = [&metrics](const QString& text) {
+        return metrics.horizontalAdvance(text) + 12;
+    };
+    m_step->setFixedWidth(widthOf(tr("step %1 / %2").arg(8888888).arg(8888888)));
+    m_speed->setFixedWidth(widthOf(tr("%1 steps/s").arg(88888)));
+    m_eta->setFixedWidth(widthOf(tr("ETA %1").arg(tr("%1 h %2 min").arg(888).arg(88))));
     layout->addWidget(m_phase);
     layout->addWidget(m_step);
     layout->addWidget(m_speed);
@@ -56,9 +63,14 @@ void RunStatus::setProgress(const RunProgress& p) {
             : tr("— steps/s"));
     m_eta->setText(tr("ETA %1").arg(p.paused ? QStringLiteral("—") : formatDuration(p.etaSeconds)));
     m_progress->setVisible(true);
+    // QProgressBar repaints itself at once on a new value; with updates off for the change it
+    // is painted in the same pass as the live plots instead (setUpdatesEnabled(true) asks for
+    // that paint).
+    m_progress->setUpdatesEnabled(false);
     m_progress->setRange(0,
                          p.total > 0 ? static_cast<int>(std::min<int64_t>(p.total, INT32_MAX)) : 0);
     m_progress->setValue(static_cast<int>(std::min<int64_t>(p.step, INT32_MAX)));
+    m_progress->setUpdatesEnabled(true);
     m_step->setVisible(true);
     m_speed->setVisible(true);
     m_eta->setVisible(true);

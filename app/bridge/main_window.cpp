@@ -36,12 +36,12 @@ namespace forgetlab::app {
 
 namespace {
 // At most 10 Hz, and refreshing (pulling points, repainting plots and status) may take at
-// most 3% of one core: on a 2-core machine every slice the GUI thread paints is a slice one
+// most 2% of one core: on a 2-core machine every slice the GUI thread paints is a slice one
 // of the training threads (and so both, at the next OpenMP barrier) waits for. Curves still
 // move visibly at the slowest rate, 2 Hz. See ui/refresh_budget.h, docs/benchmarks.md row 5.
 constexpr int kLivePullMs = 100;
 constexpr int kLiveSlowestPullMs = 500;
-constexpr double kLiveCpuShare = 0.03;
+constexpr double kLiveCpuShare = 0.02;
 
 bool isLanguageModel(const ExperimentConfig& config) { return config.model.kind == "gpt"; }
 

@@ -13,12 +13,12 @@ class TestRefreshBudget : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void costOverShareClamped();
-    void smoothsOneSlowRefresh();
+    void risesAtOnceFallsGradually();
     void ignoresInvalidCosts();
     void tickMeasuresThreadCpuNotWallTime();
 };
 
-// 3% of a core, between 100 and 500 ms (the main window's settings).
+// 3% of a core, between 100 and 500 ms.
 void TestRefreshBudget::costOverShareClamped() {
     RefreshBudget budget(0.03, 100, 500);
     QCOMPARE(budget.interval(), 100);          // before anything is measured
@@ -33,15 +33,19 @@ void TestRefreshBudget::costOverShareClamped() {
     QCOMPARE(half.record(20.0), 40);
 }
 
-void TestRefreshBudget::smoothsOneSlowRefresh() {
+void TestRefreshBudget::risesAtOnceFallsGradually() {
     RefreshBudget budget(0.03, 100, 500);
-    QCOMPARE(budget.record(6.0), 200);
-    // 0.25 * 30 + 0.75 * 6 = 12 ms -> 400 ms, not 1000 (clamped 500) at once.
-    QCOMPARE(budget.record(30.0), 400);
-    QCOMPARE(budget.smoothedCostMs(), 12.0);
-    // Back to 6 ms refreshes: 0.25 * 6 + 0.75 * 12 = 10.5 -> 350, then 9.375 -> 313.
-    QCOMPARE(budget.record(6.0), 350);
-    QCOMPARE(budget.record(6.0), 313);
+    QCOMPARE(budget.record(1.5), 100);
+    // The plots start filling: a 9 ms refresh stretches the interval at once (300 ms), the
+    // share stays a ceiling from the first costly refresh on.
+    QCOMPARE(budget.record(9.0), 300);
+    QCOMPARE(budget.smoothedCostMs(), 9.0);
+    // Cheaper again (3 ms): 0.25 * 3 + 0.75 * 9 = 7.5 -> 250, then 6.375 -> 213, ...
+    QCOMPARE(budget.record(3.0), 250);
+    QCOMPARE(budget.record(3.0), 213);
+    QCOMPARE(budget.smoothedCostMs(), 6.375);
+    // ... and back up at once.
+    QCOMPARE(budget.record(12.0), 400);
 }
 
 void TestRefreshBudget::ignoresInvalidCosts() {
