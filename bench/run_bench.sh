@@ -136,8 +136,10 @@ else
 fi
 run_row 3 "training-step model FLOP/s ÷ sgemm peak, MLP 784-256-256-10, batch 64" "≥ 0.85" 60 \
   bench_flops "${COMMON[@]}"
-run_row 4 "SAM step time ÷ SGD step time, MLP 784-256-256-10, batch 64, rho 0.05" "≤ 2.10" 60 \
-  bench_sam "${COMMON[@]}"
+# Row 4 sits close to its line (two gradients per step make 2.0 the floor) and per-round
+# ratios on a busy VM scatter by +-0.3: more rounds for a steadier median.
+run_row 4 "SAM step time ÷ SGD step time, MLP 784-256-256-10, batch 64, rho 0.05" "≤ 2.10" 90 \
+  bench_sam "${COMMON[@]}" --rounds 61 --max-seconds 70
 if [[ -x "$BIN/bench_gui" ]]; then
   QT_QPA_PLATFORM=offscreen run_row 5 \
     "GUI (offscreen, live plots) ÷ headless steps/s, short default-preset run" "≥ 0.95" 130 \
