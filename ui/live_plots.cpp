@@ -368,7 +368,7 @@ void LivePlots::appendPoints(qint64 key, const std::vector<MetricPoint>& points)
     restyle();  // markers go once a series is dense
     if (m_follow) applyAutoRange(/*sticky=*/m_live);
     // A plot whose frame changed is replotted whole; one that only got points redraws its
-    // curve layer ("main", buffered on its own): about a third of the work.
+    // curve layer ("main", buffered on its own) and not its axes, grid, legend and title.
     for (int i = 0; i < kPlotCount; ++i) {
         if (frameState(m_plots[i]) != framesBefore[i])
             m_plots[i]->replot(QCustomPlot::rpQueuedReplot);
