@@ -28,15 +28,23 @@ ProgressFn stderrProgress(const std::string& what) {
 }
 
 std::atomic<bool> g_cancel{false};
-extern "C" void onAnalysisInterrupt(int) { g_cancel = true; }
+extern "C" void onAnalysisInterrupt(int) {
+    g_cancel = true;
+}
 
 }  // namespace
 
 int landscapeCommand(const Args& args) {
     return guarded([&] {
-        Options o(args, {{"--run", true}, {"--checkpoint", true}, {"--kind", true},
-                         {"--grid", true}, {"--range", true}, {"--seed", true},
-                         {"--subset", true}, {"--db", true}, {"--json", false}});
+        Options o(args, {{"--run", true},
+                         {"--checkpoint", true},
+                         {"--kind", true},
+                         {"--grid", true},
+                         {"--range", true},
+                         {"--seed", true},
+                         {"--subset", true},
+                         {"--db", true},
+                         {"--json", false}});
         if (!o.has("--run") || !o.has("--kind"))
             throw UsageError{"landscape needs --run ID and --kind 1d|2d|interp"};
         LandscapeRequest req;
@@ -57,7 +65,8 @@ int landscapeCommand(const Args& args) {
         std::cerr << "landscape " << req.kind << " of run " << runId << " at step " << ckStep
                   << ": " << landscapeEvaluations(req) << " evaluations\n";
         std::signal(SIGINT, onAnalysisInterrupt);
-        const LandscapeResult r = computeLandscape(src, req, stderrProgress("evaluation"), &g_cancel);
+        const LandscapeResult r =
+            computeLandscape(src, req, stderrProgress("evaluation"), &g_cancel);
         const int64_t id = store.saveLandscape(runId, ckStep, req.kind, landscapeToJson(r));
         std::cerr << (r.cancelled ? "cancelled" : "done") << " in " << std::fixed
                   << std::setprecision(1) << r.seconds << " s; stored as landscape " << id << "\n";
@@ -74,9 +83,15 @@ int landscapeCommand(const Args& args) {
 
 int hessianCommand(const Args& args) {
     return guarded([&] {
-        Options o(args, {{"--run", true}, {"--checkpoint", true}, {"--topk", true},
-                         {"--trace-samples", true}, {"--probe", true}, {"--probe-size", true},
-                         {"--seed", true}, {"--db", true}, {"--json", false}});
+        Options o(args, {{"--run", true},
+                         {"--checkpoint", true},
+                         {"--topk", true},
+                         {"--trace-samples", true},
+                         {"--probe", true},
+                         {"--probe-size", true},
+                         {"--seed", true},
+                         {"--db", true},
+                         {"--json", false}});
         if (!o.has("--run")) throw UsageError{"hessian needs --run ID"};
         HessianRequest req;
         req.topk = static_cast<int>(o.integer("--topk", req.topk));
@@ -94,11 +109,13 @@ int hessianCommand(const Args& args) {
         const ModelSource src = modelSourceForRun(store, runId, step);
         const int64_t ckStep = checkpointStepForRun(store, runId, step);
         std::signal(SIGINT, onAnalysisInterrupt);
-        const HessianResult r = computeHessian(src, req, stderrProgress("Hessian-vector product"), &g_cancel);
+        const HessianResult r =
+            computeHessian(src, req, stderrProgress("Hessian-vector product"), &g_cancel);
         const int64_t id = store.saveHessian(runId, ckStep, hessianToJson(r));
         std::cerr << "eigenvalues";
         for (double e : r.eigenvalues) std::cerr << " " << e;
-        if (req.trace_samples > 0) std::cerr << "; trace " << r.trace_mean << " +- " << r.trace_stderr;
+        if (req.trace_samples > 0)
+            std::cerr << "; trace " << r.trace_mean << " +- " << r.trace_stderr;
         std::cerr << "\n";
         if (o.has("--json")) {
             nlohmann::json j = nlohmann::json::parse(hessianToJson(r));

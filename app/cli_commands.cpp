@@ -65,8 +65,8 @@ public:
                   << std::fixed << std::setprecision(1) << (secs > 0 ? step / secs : 0.0)
                   << " steps/s";
         if (phase == Phase::Downstream && m_upAcc >= 0)
-            std::cerr << "  upstream acc " << std::setprecision(3) << m_upAcc
-                      << "  downstream acc " << m_downAcc;
+            std::cerr << "  upstream acc " << std::setprecision(3) << m_upAcc << "  downstream acc "
+                      << m_downAcc;
         std::cerr << "\n";
     }
 
@@ -118,15 +118,28 @@ The database defaults to $FORGETLAB_DB or ~/.local/share/forgetlab/runs.db.
 
 int runCommand(const Args& args) {
     return guarded([&] {
-        Options o(args, {{"--preset", true}, {"--config", true}, {"--db", true},
-                         {"--steps", true}, {"--seed", true}, {"--device", true},
-                         {"--threads", true}, {"--json", false}, {"--seeds", true},
-                         {"--replay", true}, {"--ewc", true}, {"--l2sp", true}, {"--lwf", true},
-                         {"--sam", true}, {"--rho", true}, {"--replay-buffer", true},
-                         {"--targeted", true}, {"--examples", true}});
+        Options o(args, {{"--preset", true},
+                         {"--config", true},
+                         {"--db", true},
+                         {"--steps", true},
+                         {"--seed", true},
+                         {"--device", true},
+                         {"--threads", true},
+                         {"--json", false},
+                         {"--seeds", true},
+                         {"--replay", true},
+                         {"--ewc", true},
+                         {"--l2sp", true},
+                         {"--lwf", true},
+                         {"--sam", true},
+                         {"--rho", true},
+                         {"--replay-buffer", true},
+                         {"--targeted", true},
+                         {"--examples", true}});
         if (o.has("--preset") == o.has("--config"))
-            throw UsageError{"give exactly one of --preset NAME or --config FILE "
-                             "(see: forgetlab-cli presets)"};
+            throw UsageError{
+                "give exactly one of --preset NAME or --config FILE "
+                "(see: forgetlab-cli presets)"};
         std::string text;
         if (o.has("--preset")) {
             try {
@@ -158,7 +171,8 @@ int runCommand(const Args& args) {
             cfg.strategies.replay_select = "targeted";
             cfg.strategies.replay_matrix = o.integer("--targeted", 0);
             if (cfg.strategies.replay_ratio <= 0)
-                throw UsageError{"--targeted MATRIX chooses what replay keeps: also give --replay RATIO"};
+                throw UsageError{
+                    "--targeted MATRIX chooses what replay keeps: also give --replay RATIO"};
         }
         cfg.eval.example_losses =
             static_cast<int>(o.integer("--examples", cfg.eval.example_losses));
@@ -224,7 +238,8 @@ int presetsCommand(const Args& args) {
         if (o.has("--json")) {
             nlohmann::json arr = nlohmann::json::array();
             for (const auto& p : presets)
-                arr.push_back({{"name", p.name}, {"title", p.title}, {"explanation", p.explanation}});
+                arr.push_back(
+                    {{"name", p.name}, {"title", p.title}, {"explanation", p.explanation}});
             std::cout << arr.dump() << std::endl;
             return 0;
         }
@@ -243,19 +258,25 @@ int runsCommand(const Args& args) {
         if (o.has("--json")) {
             nlohmann::json arr = nlohmann::json::array();
             for (const auto& r : runs) {
-                nlohmann::json j = {{"id", r.id}, {"name", r.name}, {"created", r.created},
-                                    {"status", r.status}, {"seed", r.seed}};
-                if (!r.summary_json.empty()) j["summary"] = nlohmann::json::parse(r.summary_json, nullptr, false);
+                nlohmann::json j = {{"id", r.id},
+                                    {"name", r.name},
+                                    {"created", r.created},
+                                    {"status", r.status},
+                                    {"seed", r.seed}};
+                if (!r.summary_json.empty())
+                    j["summary"] = nlohmann::json::parse(r.summary_json, nullptr, false);
                 arr.push_back(j);
             }
             std::cout << arr.dump() << std::endl;
             return 0;
         }
         std::cout << std::left << std::setw(6) << "id" << std::setw(24) << "name" << std::setw(13)
-                  << "status" << std::setw(22) << "created" << "forgetting\n";
+                  << "status" << std::setw(22) << "created"
+                  << "forgetting\n";
         for (const auto& r : runs) {
             std::string forgetting = "-";
-            auto j = nlohmann::json::parse(r.summary_json.empty() ? "{}" : r.summary_json, nullptr, false);
+            auto j = nlohmann::json::parse(r.summary_json.empty() ? "{}" : r.summary_json, nullptr,
+                                           false);
             if (j.is_object() && j.contains("forgetting")) {
                 std::ostringstream f;
                 f << std::fixed << std::setprecision(3) << j["forgetting"].get<double>();
@@ -271,11 +292,15 @@ int runsCommand(const Args& args) {
 
 int exportCommand(const Args& args) {
     return guarded([&] {
-        Options o(args, {{"--run", true}, {"--csv", true}, {"--gpt2", true}, {"--checkpoint", true},
+        Options o(args, {{"--run", true},
+                         {"--csv", true},
+                         {"--gpt2", true},
+                         {"--checkpoint", true},
                          {"--db", true}});
         if (!o.has("--run") || o.has("--csv") == o.has("--gpt2"))
-            throw UsageError{"export needs --run ID and one of --csv FILE (metrics) or --gpt2 DIR "
-                             "(a language model's weights in the Hugging Face GPT-2 layout)"};
+            throw UsageError{
+                "export needs --run ID and one of --csv FILE (metrics) or --gpt2 DIR "
+                "(a language model's weights in the Hugging Face GPT-2 layout)"};
         if (o.has("--checkpoint") && !o.has("--gpt2"))
             throw UsageError{"--checkpoint goes with --gpt2"};
         Store store(dbPath(o));

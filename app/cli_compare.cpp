@@ -23,7 +23,8 @@ json meanAndStd(const std::vector<json>& items) {
         if (!it.value().is_number() || it.key() == "run_id" || it.key() == "seed") continue;
         std::vector<double> v;
         for (const auto& x : items)
-            if (x.contains(it.key()) && x[it.key()].is_number()) v.push_back(x[it.key()].get<double>());
+            if (x.contains(it.key()) && x[it.key()].is_number())
+                v.push_back(x[it.key()].get<double>());
         if (v.size() != items.size()) continue;
         double m = 0;
         for (double d : v) m += d;
@@ -47,7 +48,8 @@ std::vector<int64_t> parseIds(const std::string& text) {
             if (pos != part.size() || id <= 0) throw std::invalid_argument("bad");
             ids.push_back(id);
         } catch (const std::exception&) {
-            throw UsageError{"--runs expects run ids separated by commas, e.g. 3,4,7; got '" + part + "'"};
+            throw UsageError{"--runs expects run ids separated by commas, e.g. 3,4,7; got '" +
+                             part + "'"};
         }
     }
     if (ids.empty()) throw UsageError{"--runs needs at least one run id"};
@@ -73,7 +75,8 @@ int compareCommand(const Args& args) {
         std::vector<json> rows;
         for (int64_t id : parseIds(o.get("--runs"))) {
             const RunInfo r = store.run(id);
-            json row = r.summary_json.empty() ? json::object() : json::parse(r.summary_json, nullptr, false);
+            json row = r.summary_json.empty() ? json::object()
+                                              : json::parse(r.summary_json, nullptr, false);
             if (!row.is_object()) row = json::object();
             row["run_id"] = r.id;
             row["name"] = r.name;
@@ -83,7 +86,8 @@ int compareCommand(const Args& args) {
             if (cfg.is_object() && cfg.contains("downstream"))
                 row["optimizer"] = cfg["downstream"]["optimizer"].value("name", "") +
                                    (cfg["downstream"]["optimizer"].value("sam", "none") == "none"
-                                        ? "" : "+" + cfg["downstream"]["optimizer"].value("sam", ""));
+                                        ? ""
+                                        : "+" + cfg["downstream"]["optimizer"].value("sam", ""));
             rows.push_back(row);
         }
         if (o.has("--json")) {
@@ -91,12 +95,14 @@ int compareCommand(const Args& args) {
             return 0;
         }
         std::cout << std::left << std::setw(6) << "id" << std::setw(28) << "name" << std::setw(11)
-                  << "status" << std::setw(12) << "forgetting" << "downstream acc\n";
+                  << "status" << std::setw(12) << "forgetting"
+                  << "downstream acc\n";
         for (const auto& r : rows) {
             std::cout << std::left << std::setw(6) << r["run_id"].get<int64_t>() << std::setw(28)
-                      << r["name"].get<std::string>() << std::setw(11) << r["status"].get<std::string>()
-                      << std::fixed << std::setprecision(3) << std::setw(12)
-                      << r.value("forgetting", 0.0) << r.value("downstream_acc_after", 0.0) << "\n";
+                      << r["name"].get<std::string>() << std::setw(11)
+                      << r["status"].get<std::string>() << std::fixed << std::setprecision(3)
+                      << std::setw(12) << r.value("forgetting", 0.0)
+                      << r.value("downstream_acc_after", 0.0) << "\n";
         }
         return 0;
     });
@@ -104,8 +110,14 @@ int compareCommand(const Args& args) {
 
 int wiseftCommand(const Args& args) {
     return guarded([&] {
-        Options o(args, {{"--run", true}, {"--alpha", true}, {"--curve", true}, {"--apply", false},
-                         {"--checkpoint", true}, {"--subset", true}, {"--db", true}, {"--json", false}});
+        Options o(args, {{"--run", true},
+                         {"--alpha", true},
+                         {"--curve", true},
+                         {"--apply", false},
+                         {"--checkpoint", true},
+                         {"--subset", true},
+                         {"--db", true},
+                         {"--json", false}});
         if (!o.has("--run") || o.has("--alpha") == o.has("--curve"))
             throw UsageError{"wiseft needs --run ID and exactly one of --alpha A or --curve N"};
         if (o.has("--apply") && !o.has("--alpha")) throw UsageError{"--apply needs --alpha"};
@@ -117,15 +129,19 @@ int wiseftCommand(const Args& args) {
         json out;
         if (o.has("--curve")) {
             json pts = json::array();
-            for (const auto& p : wiseFtCurve(src, static_cast<int>(o.integer("--curve", 11)), subset))
-                pts.push_back({{"alpha", p.alpha}, {"up_acc", p.up_acc}, {"down_acc", p.down_acc},
-                               {"up_loss", p.up_loss}, {"down_loss", p.down_loss}});
+            for (const auto& p :
+                 wiseFtCurve(src, static_cast<int>(o.integer("--curve", 11)), subset))
+                pts.push_back({{"alpha", p.alpha},
+                               {"up_acc", p.up_acc},
+                               {"down_acc", p.down_acc},
+                               {"up_loss", p.up_loss},
+                               {"down_loss", p.down_loss}});
             out = {{"run_id", runId}, {"curve", pts}};
         } else {
             const double alpha = number(o, "--alpha", 0.5);
             const WiseFtPoint p = wiseFtPoint(src, alpha, subset);
-            out = {{"run_id", runId}, {"alpha", p.alpha}, {"up_acc", p.up_acc}, {"down_acc", p.down_acc},
-                   {"up_loss", p.up_loss}, {"down_loss", p.down_loss}};
+            out = {{"run_id", runId},        {"alpha", p.alpha},     {"up_acc", p.up_acc},
+                   {"down_acc", p.down_acc}, {"up_loss", p.up_loss}, {"down_loss", p.down_loss}};
             if (o.has("--apply")) {
                 out["derived_run_id"] = wiseFtApply(store, runId, alpha, subset, step);
                 std::cerr << "stored as run " << out["derived_run_id"].get<int64_t>() << "\n";

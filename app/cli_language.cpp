@@ -10,9 +10,14 @@ namespace forgetlab::cli {
 
 int generateCommand(const Args& args) {
     return guarded([&] {
-        Options o(args, {{"--run", true}, {"--prompt", true}, {"--tokens", true},
-                         {"--temperature", true}, {"--seed", true}, {"--checkpoint", true},
-                         {"--db", true}, {"--json", false}});
+        Options o(args, {{"--run", true},
+                         {"--prompt", true},
+                         {"--tokens", true},
+                         {"--temperature", true},
+                         {"--seed", true},
+                         {"--checkpoint", true},
+                         {"--db", true},
+                         {"--json", false}});
         if (!o.has("--run") || !o.has("--prompt"))
             throw UsageError{"generate needs --run ID and --prompt TEXT"};
         const long long seed = o.integer("--seed", 1);
@@ -26,8 +31,10 @@ int generateCommand(const Args& args) {
         const std::string text = generateFromRun(store, o.integer("--run", 0), o.get("--prompt"),
                                                  int(tokens), temperature, uint64_t(seed), tag);
         if (o.has("--json"))
-            std::cout << nlohmann::json{{"run_id", o.integer("--run", 0)}, {"checkpoint", tag},
-                                        {"prompt", o.get("--prompt")}, {"continuation", text},
+            std::cout << nlohmann::json{{"run_id", o.integer("--run", 0)},
+                                        {"checkpoint", tag},
+                                        {"prompt", o.get("--prompt")},
+                                        {"continuation", text},
                                         {"temperature", temperature}}
                              .dump()
                       << std::endl;

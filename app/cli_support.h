@@ -77,7 +77,9 @@ inline double number(const Options& o, const std::string& k, double def) {
 // of the numeric fields (cli_compare.cpp).
 std::string seedsJson(const std::vector<RunSummary>& runs);
 
-inline std::string dbPath(const Options& o) { return o.get("--db", Store::defaultPath()); }
+inline std::string dbPath(const Options& o) {
+    return o.get("--db", Store::defaultPath());
+}
 
 // Runs a verb, turning exceptions into messages and exit codes (2 usage, 1 failure).
 inline int guarded(const std::function<int()>& fn) {
@@ -94,6 +96,5 @@ inline int guarded(const std::function<int()>& fn) {
         return 1;
     }
 }
-
 
 }  // namespace forgetlab::cli

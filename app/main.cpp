@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
     const QCommandLineOption seedsPresetOption(
         QStringLiteral("seeds-preset"), QStringLiteral("Preset for --seeds (default: --preset)."),
         QStringLiteral("NAME"));
-    parser.addOptions({runPresetsOption, seedsOption, seedsPresetOption, matrixOption, predictOption,
-                       shotStepOption});
+    parser.addOptions({runPresetsOption, seedsOption, seedsPresetOption, matrixOption,
+                       predictOption, shotStepOption});
     parser.addOptions({dbOption, presetOption, startOption, tabOption, landscapeOption, gridOption,
                        hessianOption, shotOption, afterOption});
     parser.process(app);
@@ -156,21 +156,24 @@ int main(int argc, char** argv) {
         bool ok = false;
         const qint64 id = parser.value(matrixOption).toLongLong(&ok);
         if (!ok || id <= 0) {
-            std::fprintf(stderr, "forgetlab: --matrix needs a matrix id (forgetlab-cli matrix list)\n");
+            std::fprintf(stderr,
+                         "forgetlab: --matrix needs a matrix id (forgetlab-cli matrix list)\n");
             return 2;
         }
         window.showTab(QStringLiteral("forgetting"));
         auto* tab = window.forgettingMap();
         for (const char* name : {"fmap.sort.rows", "fmap.sort.cols"})
             if (auto* box = tab->findChild<QComboBox*>(QString::fromLatin1(name)))
-                box->setCurrentIndex(box->findData(int(forgetlab::ui::ForgettingHeatmap::SortMode::Singular)));
+                box->setCurrentIndex(
+                    box->findData(int(forgetlab::ui::ForgettingHeatmap::SortMode::Singular)));
         auto* ctl = window.forgettingMapController();
         tab->selectMatrix(id);
         ctl->chooseMatrix(id);
         if (parser.isSet(predictOption))
-            QObject::connect(ctl, &forgetlab::app::ForgettingMapController::matrixLoaded, &window,
-                             [ctl] { QTimer::singleShot(0, ctl, [ctl] { ctl->runCompletion(0, 30, 5); }); },
-                             Qt::SingleShotConnection);
+            QObject::connect(
+                ctl, &forgetlab::app::ForgettingMapController::matrixLoaded, &window,
+                [ctl] { QTimer::singleShot(0, ctl, [ctl] { ctl->runCompletion(0, 30, 5); }); },
+                Qt::SingleShotConnection);
     }
 
     const bool landscape = parser.isSet(landscapeOption);
@@ -192,8 +195,8 @@ int main(int argc, char** argv) {
         };
         if (parser.isSet(startOption)) {
             // After the run list shows the finished run (its final checkpoint).
-            QObject::connect(window.controller(), &forgetlab::app::RunController::finished,
-                             &window, [compute] { QTimer::singleShot(0, compute); });
+            QObject::connect(window.controller(), &forgetlab::app::RunController::finished, &window,
+                             [compute] { QTimer::singleShot(0, compute); });
         } else {
             QTimer::singleShot(0, &window, compute);
         }

@@ -66,11 +66,13 @@ int main(int argc, char** argv) {
         makeRow("3", "training-step model FLOP/s ÷ sgemm peak, MLP 784-256-256-10, batch 64",
                 args.threads, Goal::AtLeast, 0.85);
     ResultRow row512 = makeRow("3b", "the same at batch 512", args.threads);
-    ResultRow rowGemm = makeRow("3c", "the step's 9 matrix products alone (no autograd, no optimizer), batch 64",
-                                args.threads);
-    ResultRow rowBound = makeRow(
-        "3d", "ceiling of row 3: matrix products at the sgemm peak + the framework's per-step time (2-16-16-2 step)",
-        args.threads);
+    ResultRow rowGemm =
+        makeRow("3c", "the step's 9 matrix products alone (no autograd, no optimizer), batch 64",
+                args.threads);
+    ResultRow rowBound = makeRow("3d",
+                                 "ceiling of row 3: matrix products at the sgemm peak + the "
+                                 "framework's per-step time (2-16-16-2 step)",
+                                 args.threads);
     try {
         torch::set_num_threads(args.threads);
         StepSpec spec64, spec512, specTiny;
@@ -96,7 +98,7 @@ int main(int argc, char** argv) {
             flops512.push_back(rates[2][r] * trainStepFlops(spec512));
             flopsGemm.push_back(rates[3][r] * trainStepFlops(spec64));
             const double atPeak = trainStepFlops(spec64) / peakFlops.back();  // seconds
-            const double framework = 1.0 / rates[4][r];                        // seconds
+            const double framework = 1.0 / rates[4][r];                       // seconds
             bound.push_back(atPeak / (atPeak + framework));
             tinyMs.push_back(1e3 * framework);
         }

@@ -49,8 +49,9 @@ double pythonGridSeconds(const BenchArgs& args) {
 
 int main(int argc, char** argv) {
     const BenchArgs args = parseBenchArgs(argc, argv);
-    ResultRow row6 = makeRow("6", "2-D grid points/s ÷ (1 ÷ one evaluation pass), MLP 784-256-256-10, 2 × 500 examples",
-                             args.threads, Goal::AtLeast, 0.9);
+    ResultRow row6 = makeRow(
+        "6", "2-D grid points/s ÷ (1 ÷ one evaluation pass), MLP 784-256-256-10, 2 × 500 examples",
+        args.threads, Goal::AtLeast, 0.9);
     ResultRow row7 = makeRow("7", "ForgetLab ÷ Python PyTorch 2-D slice, points/s, 9 × 9 grid",
                              args.threads, Goal::AtLeast, 1.0);
     ResultRow row8 = makeRow("8", "one Hessian power iteration ÷ one gradient, probe 256",
@@ -98,7 +99,8 @@ int main(int argc, char** argv) {
         printRow(row6, args.info);
         if (!pyError.empty()) {
             std::fprintf(stderr, "bench_landscape: %s\n", pyError.c_str());
-            printUnmeasured(row7, "not measured (Python reference failed, see bench log)", args.info);
+            printUnmeasured(row7, "not measured (Python reference failed, see bench log)",
+                            args.info);
         } else {
             row7.measuredA = "ForgetLab " + formatRate(median(gridRates), "points/s");
             row7.measuredB = "Python " + formatRate(median(pyRates), "points/s");

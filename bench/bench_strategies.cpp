@@ -68,17 +68,19 @@ int main(int argc, char** argv) {
     int failures = 0;
     StrategyStep base(plain, up);
     for (const auto& [name, sc] : cases) {
-        ResultRow row = makeRow("9", std::string(name) + " step time ÷ plain fine-tuning step, MLP 784-256-256-10, batch 64",
-                                args.threads);
+        ResultRow row = makeRow(
+            "9",
+            std::string(name) + " step time ÷ plain fine-tuning step, MLP 784-256-256-10, batch 64",
+            args.threads);
         try {
             StrategyStep with(sc, up);
             InterleaveOptions opts = args.interleave;
             opts.rounds = 9;
             opts.maxSeconds = 12;
-            const InterleaveResult r = measureInterleaved(
-                {{"plain", [&](int64_t n) { return base.run(n); }},
-                 {name, [&](int64_t n) { return with.run(n); }}},
-                opts);
+            const InterleaveResult r =
+                measureInterleaved({{"plain", [&](int64_t n) { return base.run(n); }},
+                                    {name, [&](int64_t n) { return with.run(n); }}},
+                                   opts);
             std::vector<double> plainMs, withMs;
             for (size_t k = 0; k < r.rates[0].size(); ++k) {
                 plainMs.push_back(1e3 / r.rates[0][k]);

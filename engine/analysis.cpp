@@ -57,7 +57,8 @@ LandscapeResult computeLandscape(const ModelSource& source, const LandscapeReque
     std::vector<torch::Tensor> pre;
     if (request.kind == "interp") {
         if (source.pretrainedFile.empty())
-            throw std::runtime_error("the interpolation line needs the run's pre-trained checkpoint");
+            throw std::runtime_error(
+                "the interpolation line needs the run's pre-trained checkpoint");
         pre = copyParameters(*loadModel(source.config, source.pretrainedFile).model);
     }
     return landscapeOnModel(*m.model, evalSets(m, request.subset), request,
@@ -72,7 +73,8 @@ double timeOneEvaluation(const ModelSource& source, int subset) {
         const auto t0 = std::chrono::steady_clock::now();
         evaluateSplit(*m.model, sets.up, sets.up_head, false);
         evaluateSplit(*m.model, sets.down, sets.down_head, false);
-        times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        times.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     std::sort(times.begin(), times.end());
     return times[1];  // the first pass warms caches; take a low middle value
@@ -99,9 +101,9 @@ HessianResult computeHessian(const ModelSource& source, const HessianRequest& re
         ++done;
         if (progress) progress(std::min(done, total), total);
     };
-    const EigenResult e = hessianTopEigenvalues(model.parameters(), loss, request.topk,
-                                                request.max_iters, request.tol, request.seed,
-                                                cancel, tick);
+    const EigenResult e =
+        hessianTopEigenvalues(model.parameters(), loss, request.topk, request.max_iters,
+                              request.tol, request.seed, cancel, tick);
     r.eigenvalues = e.eigenvalues;
     r.iterations = e.iterations;
     r.cancelled = e.cancelled;
@@ -123,7 +125,10 @@ namespace {
 using nlohmann::json;
 
 json requestJson(const LandscapeRequest& r) {
-    return {{"kind", r.kind}, {"grid", r.grid}, {"range", r.range}, {"seed", r.seed},
+    return {{"kind", r.kind},
+            {"grid", r.grid},
+            {"range", r.range},
+            {"seed", r.seed},
             {"subset", r.subset}};
 }
 }  // namespace
@@ -175,9 +180,12 @@ LandscapeResult landscapeFromJson(const std::string& text) {
 
 std::string hessianToJson(const HessianResult& r) {
     json j = {{"request",
-               {{"probe", r.request.probe}, {"topk", r.request.topk},
-                {"trace_samples", r.request.trace_samples}, {"probe_size", r.request.probe_size},
-                {"max_iters", r.request.max_iters}, {"tol", r.request.tol},
+               {{"probe", r.request.probe},
+                {"topk", r.request.topk},
+                {"trace_samples", r.request.trace_samples},
+                {"probe_size", r.request.probe_size},
+                {"max_iters", r.request.max_iters},
+                {"tol", r.request.tol},
                 {"seed", r.request.seed}}},
               {"eigenvalues", r.eigenvalues},
               {"iterations", r.iterations},

@@ -26,8 +26,8 @@ public:
         if (!m_obj.is_object()) return;
         for (auto it = m_obj.begin(); it != m_obj.end(); ++it) {
             if (!m_known.count(it.key())) {
-                m_errors.push_back({field(it.key()),
-                                    "unknown key; known keys here: " + knownList()});
+                m_errors.push_back(
+                    {field(it.key()), "unknown key; known keys here: " + knownList()});
             }
         }
     }
@@ -42,8 +42,8 @@ public:
         if (!m_obj.is_object() || !m_obj.contains(key)) return;
         const json& v = m_obj.at(key);
         if (!typeMatches<T>(v)) {
-            m_errors.push_back({field(key), std::string("expected ") + typeName<T>() +
-                                                ", got " + v.type_name()});
+            m_errors.push_back(
+                {field(key), std::string("expected ") + typeName<T>() + ", got " + v.type_name()});
             return;
         }
         out = v.get<T>();
@@ -55,8 +55,8 @@ public:
         if (!m_obj.is_object() || !m_obj.contains(key)) return;
         const json& v = m_obj.at(key);
         if (!v.is_object()) {
-            m_errors.push_back({field(key), std::string("expected an object, got ") +
-                                                v.type_name()});
+            m_errors.push_back(
+                {field(key), std::string("expected an object, got ") + v.type_name()});
             return;
         }
         ObjectReader sub(v, field(key), m_errors);
@@ -73,8 +73,7 @@ private:
         } else if constexpr (std::is_same_v<T, double>) {
             return v.is_number();
         } else if constexpr (std::is_same_v<T, unsigned>) {
-            return v.is_number_unsigned() ||
-                   (v.is_number_integer() && v.get<long long>() >= 0);
+            return v.is_number_unsigned() || (v.is_number_integer() && v.get<long long>() >= 0);
         } else if constexpr (std::is_integral_v<T>) {
             return v.is_number_integer();
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
@@ -82,20 +81,26 @@ private:
             return std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
         } else {  // std::vector<int>
             if (!v.is_array()) return false;
-            return std::all_of(v.begin(), v.end(), [](const json& e) {
-                return e.is_number_integer();
-            });
+            return std::all_of(v.begin(), v.end(),
+                               [](const json& e) { return e.is_number_integer(); });
         }
     }
     template <class T>
     static const char* typeName() {
-        if constexpr (std::is_same_v<T, bool>) return "true or false";
-        else if constexpr (std::is_same_v<T, std::string>) return "a string";
-        else if constexpr (std::is_same_v<T, double>) return "a number";
-        else if constexpr (std::is_same_v<T, unsigned>) return "a non-negative integer";
-        else if constexpr (std::is_integral_v<T>) return "an integer";
-        else if constexpr (std::is_same_v<T, std::vector<std::string>>) return "a list of strings";
-        else return "a list of integers";
+        if constexpr (std::is_same_v<T, bool>)
+            return "true or false";
+        else if constexpr (std::is_same_v<T, std::string>)
+            return "a string";
+        else if constexpr (std::is_same_v<T, double>)
+            return "a number";
+        else if constexpr (std::is_same_v<T, unsigned>)
+            return "a non-negative integer";
+        else if constexpr (std::is_integral_v<T>)
+            return "an integer";
+        else if constexpr (std::is_same_v<T, std::vector<std::string>>)
+            return "a list of strings";
+        else
+            return "a list of integers";
     }
     std::string knownList() const {
         std::string s;
@@ -167,13 +172,19 @@ json taskJson(const TaskConfig& t) {
 }
 
 json optimizerJson(const OptimizerConfig& o) {
-    return {{"name", o.name},         {"lr", o.lr},
-            {"momentum", o.momentum}, {"nesterov", o.nesterov},
+    return {{"name", o.name},
+            {"lr", o.lr},
+            {"momentum", o.momentum},
+            {"nesterov", o.nesterov},
             {"weight_decay", o.weight_decay},
-            {"beta1", o.beta1},       {"beta2", o.beta2},
-            {"eps", o.eps},           {"sam", o.sam},
-            {"rho", o.rho},           {"asam_eta", o.asam_eta},
-            {"schedule", o.schedule}, {"warmup_steps", o.warmup_steps},
+            {"beta1", o.beta1},
+            {"beta2", o.beta2},
+            {"eps", o.eps},
+            {"sam", o.sam},
+            {"rho", o.rho},
+            {"asam_eta", o.asam_eta},
+            {"schedule", o.schedule},
+            {"warmup_steps", o.warmup_steps},
             {"grad_clip", o.grad_clip}};
 }
 
@@ -189,15 +200,17 @@ json modelJson(const ModelConfig& m, bool withLora = true) {
     if (m.kind == "gpt") {
         json j = {{"kind", m.kind},
                   {"head", m.head},
-                  {"gpt", {{"n_layer", m.n_layer},
-                           {"n_head", m.n_head},
-                           {"n_embd", m.n_embd},
-                           {"context", m.context},
-                           {"tokenizer", m.tokenizer},
-                           {"tokenizer_dir", m.tokenizer_dir},
-                           {"checkpoint", m.checkpoint}}}};
+                  {"gpt",
+                   {{"n_layer", m.n_layer},
+                    {"n_head", m.n_head},
+                    {"n_embd", m.n_embd},
+                    {"context", m.context},
+                    {"tokenizer", m.tokenizer},
+                    {"tokenizer_dir", m.tokenizer_dir},
+                    {"checkpoint", m.checkpoint}}}};
         if (withLora)
-            j["lora"] = {{"rank", m.lora_rank}, {"alpha", m.lora_alpha}, {"targets", m.lora_targets}};
+            j["lora"] = {
+                {"rank", m.lora_rank}, {"alpha", m.lora_alpha}, {"targets", m.lora_targets}};
         return j;
     }
     return {{"kind", m.kind},
@@ -215,7 +228,8 @@ bool oneOf(const T& v, std::initializer_list<T> options) {
 void validateTask(const TaskConfig& t, const std::string& p, std::vector<ConfigError>& e) {
     if (t.kind == "text") return validateTextTask(t, p, e);
     if (!oneOf<std::string>(t.kind, {"classes", "permuted"}))
-        e.push_back({p + ".kind", "unknown task kind '" + t.kind + "'; use classes, permuted or text"});
+        e.push_back(
+            {p + ".kind", "unknown task kind '" + t.kind + "'; use classes, permuted or text"});
     if (t.classes.empty()) e.push_back({p + ".classes", "needs at least one class (0-9)"});
     std::set<int> seen;
     for (int c : t.classes) {
@@ -243,8 +257,7 @@ void validateOptimizer(const OptimizerConfig& o, const std::string& p,
         e.push_back({p + ".name", "unknown optimizer '" + o.name + "'; use sgd, adam or adamw"});
     if (!(o.lr > 0) || !std::isfinite(o.lr))
         e.push_back({p + ".lr", "learning rate must be a positive number"});
-    if (!(o.momentum >= 0 && o.momentum < 1))
-        e.push_back({p + ".momentum", "must be in [0, 1)"});
+    if (!(o.momentum >= 0 && o.momentum < 1)) e.push_back({p + ".momentum", "must be in [0, 1)"});
     if (o.nesterov && o.momentum <= 0)
         e.push_back({p + ".nesterov", "Nesterov momentum needs momentum > 0"});
     if (!(o.weight_decay >= 0)) e.push_back({p + ".weight_decay", "must be >= 0"});
@@ -256,8 +269,8 @@ void validateOptimizer(const OptimizerConfig& o, const std::string& p,
     if (!(o.rho >= 0) || !std::isfinite(o.rho)) e.push_back({p + ".rho", "rho must be >= 0"});
     if (!(o.asam_eta >= 0)) e.push_back({p + ".asam_eta", "must be >= 0"});
     if (!oneOf<std::string>(o.schedule, {"constant", "cosine"}))
-        e.push_back({p + ".schedule",
-                     "unknown schedule '" + o.schedule + "'; use constant or cosine"});
+        e.push_back(
+            {p + ".schedule", "unknown schedule '" + o.schedule + "'; use constant or cosine"});
     if (o.warmup_steps < 0) e.push_back({p + ".warmup_steps", "must be >= 0"});
     if (!(o.grad_clip >= 0)) e.push_back({p + ".grad_clip", "must be >= 0 (0 = off)"});
 }
@@ -381,7 +394,8 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
     const ModelConfig& m = c.model;
     if (!oneOf<std::string>(m.kind, {"mlp", "cnn", "gpt"}))
         e.push_back({"model.kind", "unknown model '" + m.kind + "'; use mlp, cnn or gpt"});
-    if (m.kind == "gpt") validateLanguageModel(c, e);
+    if (m.kind == "gpt")
+        validateLanguageModel(c, e);
     else if (c.upstream.task.kind == "text" || c.downstream.task.kind == "text")
         e.push_back({"model.kind", "text tasks need a language model: set model.kind to gpt"});
     for (int h : m.hidden)
@@ -399,22 +413,24 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
     validatePhase(c.downstream, "downstream", /*allowZeroSteps=*/false, e);
     const StrategyConfig& st = c.strategies;
     if (!(st.replay_ratio >= 0 && st.replay_ratio < 1))
-        e.push_back({"strategies.replay.ratio", "must be in [0, 1): the share of each batch replayed"});
+        e.push_back(
+            {"strategies.replay.ratio", "must be in [0, 1): the share of each batch replayed"});
     if (st.replay_ratio > 0 && st.replay_buffer < 1)
         e.push_back({"strategies.replay.buffer",
                      "replay needs stored upstream examples: set a buffer of at least 1"});
     if (st.replay_buffer < 0) e.push_back({"strategies.replay.buffer", "must be >= 0"});
     if (!oneOf<std::string>(st.replay_select, {"random", "targeted"}))
-        e.push_back({"strategies.replay.select",
-                     "unknown replay selection '" + st.replay_select + "'; use random or targeted"});
+        e.push_back({"strategies.replay.select", "unknown replay selection '" + st.replay_select +
+                                                     "'; use random or targeted"});
     if (st.replay_select == "targeted" && st.replay_ratio > 0) {
         if (st.replay_matrix < 1)
             e.push_back({"strategies.replay.matrix",
                          "targeted replay needs a stored forgetting matrix: give its id (see "
                          "forgetlab-cli matrix list)"});
         if (c.eval.example_losses < 1)
-            e.push_back({"eval.example_losses",
-                         "targeted replay picks among the tracked upstream examples: set at least 1"});
+            e.push_back(
+                {"eval.example_losses",
+                 "targeted replay picks among the tracked upstream examples: set at least 1"});
         if (st.replay_probe < 1)
             e.push_back({"strategies.replay.probe", "probe at least 1 example"});
         if (st.replay_probe_steps < 1)
@@ -431,9 +447,11 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
     if (!(st.lwf_temperature > 0))
         e.push_back({"strategies.lwf.temperature", "temperature must be > 0"});
     const SequenceConfig& sq = c.sequence;
-    if (sq.tasks < 0 || sq.tasks > 20) e.push_back({"sequence.tasks", "must be between 0 (off) and 20"});
+    if (sq.tasks < 0 || sq.tasks > 20)
+        e.push_back({"sequence.tasks", "must be between 0 (off) and 20"});
     if (!oneOf<std::string>(sq.kind, {"split", "permuted"}))
-        e.push_back({"sequence.kind", "unknown sequence kind '" + sq.kind + "'; use split or permuted"});
+        e.push_back(
+            {"sequence.kind", "unknown sequence kind '" + sq.kind + "'; use split or permuted"});
     if (sq.kind == "split" && sq.tasks > 10)
         e.push_back({"sequence.tasks", "a class split has at most 10 tasks (one class each)"});
     if (sq.tasks > 0 && sq.steps_per_task < 1)
@@ -462,43 +480,45 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
 }
 
 std::string configToJson(const ExperimentConfig& c, int indent) {
-    json j = {{"name", c.name},
-              {"description", c.description},
-              {"seed", c.seed},
-              {"device", c.device},
-              {"data_dir", c.data_dir},
-              {"model", modelJson(c.model)},
-              {"upstream", phaseJson(c.upstream)},
-              {"downstream", phaseJson(c.downstream)},
-              {"strategies",
-               {{"replay", {{"ratio", c.strategies.replay_ratio},
-                            {"buffer", c.strategies.replay_buffer},
-                            {"select", c.strategies.replay_select},
-                            {"matrix", c.strategies.replay_matrix},
-                            {"probe", c.strategies.replay_probe},
-                            {"probe_steps", c.strategies.replay_probe_steps}}},
-                {"ewc", {{"lambda", c.strategies.ewc_lambda}, {"samples", c.strategies.ewc_samples}}},
-                {"l2sp", {{"lambda", c.strategies.l2sp_lambda}}},
-                {"lwf", {{"lambda", c.strategies.lwf_lambda},
-                         {"temperature", c.strategies.lwf_temperature}}}}},
-              {"sequence",
-               {{"tasks", c.sequence.tasks},
-                {"kind", c.sequence.kind},
-                {"steps_per_task", c.sequence.steps_per_task},
-                {"train_size", c.sequence.train_size},
-                {"test_size", c.sequence.test_size}}},
-              {"eval",
-               {{"every", c.eval.every},
-                {"hessian_every", c.eval.hessian_every},
-                {"probe_size", c.eval.probe_size},
-                {"sharpness_rho", c.eval.sharpness_rho},
-                {"hessian_max_iters", c.eval.hessian_max_iters},
-                {"hessian_tol", c.eval.hessian_tol},
-                {"hessian_topk", c.eval.hessian_topk},
-                {"trace_every", c.eval.trace_every},
-                {"trace_samples", c.eval.trace_samples},
-                {"checkpoint_every", c.eval.checkpoint_every},
-                {"example_losses", c.eval.example_losses}}}};
+    json j = {
+        {"name", c.name},
+        {"description", c.description},
+        {"seed", c.seed},
+        {"device", c.device},
+        {"data_dir", c.data_dir},
+        {"model", modelJson(c.model)},
+        {"upstream", phaseJson(c.upstream)},
+        {"downstream", phaseJson(c.downstream)},
+        {"strategies",
+         {{"replay",
+           {{"ratio", c.strategies.replay_ratio},
+            {"buffer", c.strategies.replay_buffer},
+            {"select", c.strategies.replay_select},
+            {"matrix", c.strategies.replay_matrix},
+            {"probe", c.strategies.replay_probe},
+            {"probe_steps", c.strategies.replay_probe_steps}}},
+          {"ewc", {{"lambda", c.strategies.ewc_lambda}, {"samples", c.strategies.ewc_samples}}},
+          {"l2sp", {{"lambda", c.strategies.l2sp_lambda}}},
+          {"lwf",
+           {{"lambda", c.strategies.lwf_lambda}, {"temperature", c.strategies.lwf_temperature}}}}},
+        {"sequence",
+         {{"tasks", c.sequence.tasks},
+          {"kind", c.sequence.kind},
+          {"steps_per_task", c.sequence.steps_per_task},
+          {"train_size", c.sequence.train_size},
+          {"test_size", c.sequence.test_size}}},
+        {"eval",
+         {{"every", c.eval.every},
+          {"hessian_every", c.eval.hessian_every},
+          {"probe_size", c.eval.probe_size},
+          {"sharpness_rho", c.eval.sharpness_rho},
+          {"hessian_max_iters", c.eval.hessian_max_iters},
+          {"hessian_tol", c.eval.hessian_tol},
+          {"hessian_topk", c.eval.hessian_topk},
+          {"trace_every", c.eval.trace_every},
+          {"trace_samples", c.eval.trace_samples},
+          {"checkpoint_every", c.eval.checkpoint_every},
+          {"example_losses", c.eval.example_losses}}}};
     if (c.model.kind == "gpt") {
         j["text_dir"] = c.text_dir;
         j["eval"]["samples"] = {{"every", c.eval.samples_every},

@@ -17,8 +17,8 @@ struct TaskConfig {
     int train_size = 5000;     // examples drawn (deterministically from the seed)
     int test_size = 1000;
     // Transforms (after the fields above, so positional initialisers keep working).
-    double rotation = 0.0;     // degrees, counter-clockwise about the image centre
-    double noise = 0.0;        // std of Gaussian noise added to the standardised pixels
+    double rotation = 0.0;           // degrees, counter-clockwise about the image centre
+    double noise = 0.0;              // std of Gaussian noise added to the standardised pixels
     int label_permutation_seed = 0;  // 0 = labels as they are; else a seeded shuffle of classes
     // Text tasks (kind "text", for model.kind "gpt"): the fortunes of a language ("en",
     // "de", "es"), optionally only some of its files (domains; empty = all). Each fortune is
@@ -30,7 +30,7 @@ struct TaskConfig {
 struct ModelConfig {
     std::string kind = "mlp";  // "mlp" | "cnn" | "gpt" (decoder-only transformer on text)
     std::vector<int> hidden = {256, 256};
-    std::string activation = "relu";  // "relu" | "tanh" | "gelu"
+    std::string activation = "relu";       // "relu" | "tanh" | "gelu"
     std::vector<int> channels = {16, 32};  // cnn: conv channels
     std::string head = "shared";           // "shared" (class-incremental) | "multi" (per task)
     // gpt: GPT-2 architecture. With a checkpoint (a folder holding a Hugging Face GPT-2
@@ -38,10 +38,10 @@ struct ModelConfig {
     int n_layer = 4;
     int n_head = 4;
     int n_embd = 128;
-    int context = 128;                  // tokens per example (n_positions)
-    std::string tokenizer = "byte";     // "byte" | "bpe" (GPT-2 vocab.json + merges.txt)
-    std::string tokenizer_dir;          // bpe: folder of vocab.json + merges.txt ("" = checkpoint)
-    std::string checkpoint;             // "" = train from scratch on the upstream task
+    int context = 128;               // tokens per example (n_positions)
+    std::string tokenizer = "byte";  // "byte" | "bpe" (GPT-2 vocab.json + merges.txt)
+    std::string tokenizer_dir;       // bpe: folder of vocab.json + merges.txt ("" = checkpoint)
+    std::string checkpoint;          // "" = train from scratch on the upstream task
     // LoRA for the fine-tuning phase (0 = off): base weights frozen, adapters trained.
     int lora_rank = 0;
     double lora_alpha = 16;
@@ -55,12 +55,12 @@ struct OptimizerConfig {
     bool nesterov = false;  // sgd
     double weight_decay = 0.0;
     double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // adam, adamw
-    std::string sam = "none";  // "none" | "sam" | "asam"
+    std::string sam = "none";                       // "none" | "sam" | "asam"
     double rho = 0.05;
     double asam_eta = 0.01;
     std::string schedule = "constant";  // "constant" | "cosine"
-    int warmup_steps = 0;                // linear warm-up before the schedule
-    double grad_clip = 0.0;              // max global L2 norm of the gradient, 0 = off
+    int warmup_steps = 0;               // linear warm-up before the schedule
+    double grad_clip = 0.0;             // max global L2 norm of the gradient, 0 = off
 };
 
 struct PhaseConfig {
@@ -71,16 +71,16 @@ struct PhaseConfig {
 };
 
 struct EvalConfig {
-    int every = 20;          // test loss/accuracy + SAM sharpness every k steps
+    int every = 20;           // test loss/accuracy + SAM sharpness every k steps
     int hessian_every = 100;  // Hessian top eigenvalue every K steps (0 = off)
-    int probe_size = 256;    // probe set for sharpness and Hessian (downstream train data)
+    int probe_size = 256;     // probe set for sharpness and Hessian (downstream train data)
     double sharpness_rho = 0.05;
     int hessian_max_iters = 100;
     double hessian_tol = 1e-3;
-    int hessian_topk = 1;        // eigenvalues tracked every hessian_every steps (1..5)
-    int trace_every = 0;         // Hutchinson trace every N steps (0 = off)
+    int hessian_topk = 1;  // eigenvalues tracked every hessian_every steps (1..5)
+    int trace_every = 0;   // Hutchinson trace every N steps (0 = off)
     int trace_samples = 20;
-    int checkpoint_every = 0;    // fine-tuning checkpoints every N steps (0 = only final)
+    int checkpoint_every = 0;  // fine-tuning checkpoints every N steps (0 = only final)
     // Per-example forgetting (SCIENCE.md section 5): the loss of each of this many fixed,
     // seeded upstream training examples, recorded before fine-tuning, at checkpoints and
     // after. 0 = off.
@@ -121,10 +121,11 @@ struct StrategyConfig {
 // downstream phase's optimizer and batch size, instead of the upstream -> downstream pair.
 // model.head "shared" is class-incremental, "multi" task-incremental (one head per task).
 struct SequenceConfig {
-    int tasks = 0;                // 0 = off
-    std::string kind = "split";   // "split": the 10 classes in T groups | "permuted": T pixel permutations
+    int tasks = 0;  // 0 = off
+    std::string kind =
+        "split";  // "split": the 10 classes in T groups | "permuted": T pixel permutations
     int steps_per_task = 300;
-    int train_size = 4000;        // per task
+    int train_size = 4000;  // per task
     int test_size = 500;
 };
 

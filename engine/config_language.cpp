@@ -16,12 +16,14 @@ bool oneOf(const T& v, std::initializer_list<T> options) {
 
 void validateTextTask(const TaskConfig& t, const std::string& p, std::vector<ConfigError>& e) {
     if (!oneOf<std::string>(t.language, {"en", "de", "es"}))
-        e.push_back({p + ".language", "unknown language '" + t.language +
-                                          "'; use en (fortunes), de (fortunes-de) or es (fortunes-es)"});
+        e.push_back(
+            {p + ".language", "unknown language '" + t.language +
+                                  "'; use en (fortunes), de (fortunes-de) or es (fortunes-es)"});
     std::set<std::string> seen;
     for (const auto& d : t.domains) {
         if (d.empty() || d.find('/') != std::string::npos || d[0] == '.')
-            e.push_back({p + ".domains", "'" + d + "' is not a fortune file name (e.g. \"science\")"});
+            e.push_back(
+                {p + ".domains", "'" + d + "' is not a fortune file name (e.g. \"science\")"});
         else if (!seen.insert(d).second)
             e.push_back({p + ".domains", "'" + d + "' is listed twice"});
     }
@@ -35,17 +37,22 @@ void validateTextTask(const TaskConfig& t, const std::string& p, std::vector<Con
 void validateLanguageModel(const ExperimentConfig& c, std::vector<ConfigError>& e) {
     const ModelConfig& m = c.model;
     if (m.checkpoint.empty()) {
-        if (m.n_layer < 1 || m.n_layer > 48) e.push_back({"model.gpt.n_layer", "must be between 1 and 48"});
-        if (m.n_head < 1 || m.n_head > 64) e.push_back({"model.gpt.n_head", "must be between 1 and 64"});
-        if (m.n_embd < 1 || m.n_embd > 4096) e.push_back({"model.gpt.n_embd", "must be between 1 and 4096"});
+        if (m.n_layer < 1 || m.n_layer > 48)
+            e.push_back({"model.gpt.n_layer", "must be between 1 and 48"});
+        if (m.n_head < 1 || m.n_head > 64)
+            e.push_back({"model.gpt.n_head", "must be between 1 and 64"});
+        if (m.n_embd < 1 || m.n_embd > 4096)
+            e.push_back({"model.gpt.n_embd", "must be between 1 and 4096"});
         else if (m.n_head >= 1 && m.n_embd % m.n_head != 0)
-            e.push_back({"model.gpt.n_embd", "must be divisible by n_head (" + std::to_string(m.n_head) +
+            e.push_back({"model.gpt.n_embd", "must be divisible by n_head (" +
+                                                 std::to_string(m.n_head) +
                                                  "): each head gets n_embd / n_head dimensions"});
     }
     if (m.context < 2 || m.context > 4096)
         e.push_back({"model.gpt.context", "must be between 2 and 4096 tokens"});
     if (!oneOf<std::string>(m.tokenizer, {"byte", "bpe"}))
-        e.push_back({"model.gpt.tokenizer", "unknown tokenizer '" + m.tokenizer + "'; use byte or bpe"});
+        e.push_back(
+            {"model.gpt.tokenizer", "unknown tokenizer '" + m.tokenizer + "'; use byte or bpe"});
     if (m.tokenizer == "bpe" && m.tokenizer_dir.empty() && m.checkpoint.empty())
         e.push_back({"model.gpt.tokenizer_dir",
                      "the bpe tokenizer needs a folder with vocab.json and merges.txt"});
@@ -59,17 +66,20 @@ void validateLanguageModel(const ExperimentConfig& c, std::vector<ConfigError>& 
         e.push_back({"model.lora.targets", "name at least one projection, e.g. attn.c_attn"});
     for (const auto& t : m.lora_targets)
         if (!oneOf<std::string>(t, {"attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"}))
-            e.push_back({"model.lora.targets", "unknown projection '" + t +
-                                                   "'; use attn.c_attn, attn.c_proj, mlp.c_fc or mlp.c_proj"});
+            e.push_back({"model.lora.targets",
+                         "unknown projection '" + t +
+                             "'; use attn.c_attn, attn.c_proj, mlp.c_fc or mlp.c_proj"});
     for (const char* phase : {"upstream", "downstream"}) {
-        const TaskConfig& t = std::string(phase) == "upstream" ? c.upstream.task : c.downstream.task;
+        const TaskConfig& t =
+            std::string(phase) == "upstream" ? c.upstream.task : c.downstream.task;
         if (t.kind != "text")
             e.push_back({std::string(phase) + ".task.kind",
                          "a language model (model.kind gpt) trains on text: set kind to text"});
     }
     if (c.sequence.tasks > 0)
-        e.push_back({"sequence.tasks", "task sequences are built from Fashion-MNIST; for a language "
-                                       "model use the upstream/downstream pair (set 0)"});
+        e.push_back({"sequence.tasks",
+                     "task sequences are built from Fashion-MNIST; for a language "
+                     "model use the upstream/downstream pair (set 0)"});
     if (c.text_dir.empty()) e.push_back({"text_dir", "must name the fortunes folder"});
     const EvalConfig& ev = c.eval;
     if (ev.samples_every < 0) e.push_back({"eval.samples.every", "must be >= 0 (0 = off)"});
@@ -85,8 +95,9 @@ void validateLanguageModel(const ExperimentConfig& c, std::vector<ConfigError>& 
         if (pr.empty()) e.push_back({f, "a prompt must not be empty"});
         // Byte tokens are bytes; BPE prompts are checked when the tokenizer is loaded.
         else if (m.tokenizer == "byte" && m.context >= 2 && int(pr.size()) >= m.context)
-            e.push_back({f, "the prompt is " + std::to_string(pr.size()) + " tokens but the context is " +
-                                std::to_string(m.context) + ": shorten it below the context"});
+            e.push_back({f, "the prompt is " + std::to_string(pr.size()) +
+                                " tokens but the context is " + std::to_string(m.context) +
+                                ": shorten it below the context"});
     }
 }
 

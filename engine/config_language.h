@@ -10,7 +10,8 @@
 namespace forgetlab {
 
 // A task of kind "text": language, domains, sizes. Errors are named under `path`.
-void validateTextTask(const TaskConfig& task, const std::string& path, std::vector<ConfigError>& errors);
+void validateTextTask(const TaskConfig& task, const std::string& path,
+                      std::vector<ConfigError>& errors);
 
 // Everything model.kind "gpt" requires: sizes, tokenizer, LoRA, text tasks on both phases,
 // no task sequence, the samples settings (a byte prompt must fit the context).

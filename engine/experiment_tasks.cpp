@@ -5,14 +5,17 @@
 
 namespace forgetlab {
 
-bool isLanguageModel(const ExperimentConfig& config) { return config.model.kind == "gpt"; }
+bool isLanguageModel(const ExperimentConfig& config) {
+    return config.model.kind == "gpt";
+}
 
 ExperimentTasks buildExperimentTasks(const ExperimentConfig& cfg) {
     ExperimentTasks t;
     if (isLanguageModel(cfg)) {
         const LanguageModelSetup lm = resolveLanguageModel(cfg.model);
         t.up = buildTextTask(cfg.upstream.task, lm, cfg.model.context, 0, cfg.seed, cfg.text_dir);
-        t.down = buildTextTask(cfg.downstream.task, lm, cfg.model.context, 1, cfg.seed, cfg.text_dir);
+        t.down =
+            buildTextTask(cfg.downstream.task, lm, cfg.model.context, 1, cfg.seed, cfg.text_dir);
         t.heads = {lm.gpt.vocab_size};
         t.tokenizer = lm.tokenizer;
         return t;

@@ -16,9 +16,8 @@ void checkPair(const IdxArray& images, const IdxArray& labels, const std::string
         throw DataError(imgPath + ": expected images of shape N x 28 x 28");
     if (labels.dims.size() != 1) throw DataError(lblPath + ": expected a 1-D label array");
     if (labels.dims[0] != images.dims[0])
-        throw DataError(lblPath + ": has " + std::to_string(labels.dims[0]) +
-                        " labels but " + imgPath + " has " + std::to_string(images.dims[0]) +
-                        " images");
+        throw DataError(lblPath + ": has " + std::to_string(labels.dims[0]) + " labels but " +
+                        imgPath + " has " + std::to_string(images.dims[0]) + " images");
     for (uint8_t l : labels.data)
         if (l > 9) throw DataError(lblPath + ": label " + std::to_string(l) + " is not in 0-9");
 }

@@ -34,15 +34,17 @@ constexpr size_t kMinDomainFortunes = 50;
 std::vector<SweepTaskSpec> domainRows(const ExperimentConfig& base, int perFamily) {
     const TaskConfig& down = base.downstream.task;
     std::vector<FortuneDomain> domains = loadFortuneDomains(down.language, {}, base.text_dir);
-    std::stable_sort(domains.begin(), domains.end(), [](const FortuneDomain& a, const FortuneDomain& b) {
-        return a.texts.size() > b.texts.size();
-    });
+    std::stable_sort(domains.begin(), domains.end(),
+                     [](const FortuneDomain& a, const FortuneDomain& b) {
+                         return a.texts.size() > b.texts.size();
+                     });
     std::vector<SweepTaskSpec> rows;
     for (const FortuneDomain& d : domains) {
         if (d.texts.size() < kMinDomainFortunes || int(rows.size()) >= perFamily) continue;
         TaskConfig t = down;
         t.domains = {d.name};
-        const int n = int(std::min<size_t>(d.texts.size(), size_t(down.train_size) + size_t(down.test_size)));
+        const int n =
+            int(std::min<size_t>(d.texts.size(), size_t(down.train_size) + size_t(down.test_size)));
         t.test_size = std::max(5, n / 10);
         t.train_size = n - t.test_size;
         rows.push_back({"domain " + down.language + "/" + d.name, "domain", t});
@@ -72,12 +74,14 @@ std::vector<SweepTaskSpec> sweepPlan(const ExperimentConfig& base, const SweepCo
         if (!seen.insert(f).second) continue;
         if (language != (f == "domain"))
             throw std::invalid_argument(
-                language ? "the family '" + f + "' transforms images; a language model's sweep "
+                language ? "the family '" + f +
+                               "' transforms images; a language model's sweep "
                                "uses domain (one row per fortune file)"
                          : std::string("the family 'domain' is for language models (model gpt); "
                                        "use class, pair, permute, rotate, noise or labelperm"));
         if (f == "domain") {
-            for (SweepTaskSpec& row : domainRows(base, sweep.per_family)) plan.push_back(std::move(row));
+            for (SweepTaskSpec& row : domainRows(base, sweep.per_family))
+                plan.push_back(std::move(row));
             continue;
         }
         auto add = [&](std::string name, TaskConfig t) {
@@ -181,7 +185,8 @@ int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& reques
                                  formatErrors(parsed.errors));
     ExperimentConfig base = parsed.config;
     // The default families are the image ones; a language model's default is its domains.
-    if (base.model.kind == "gpt" && sweep.families == SweepConfig{}.families) sweep.families = {"domain"};
+    if (base.model.kind == "gpt" && sweep.families == SweepConfig{}.families)
+        sweep.families = {"domain"};
     if (base.sequence.tasks > 0)
         throw std::runtime_error("run #" + std::to_string(sourceRunId) +
                                  " is a task sequence; sweep from an upstream -> downstream run");

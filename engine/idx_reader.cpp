@@ -66,8 +66,8 @@ IdxArray readIdxGz(const std::string& path) {
         uint8_t b[4];
         if (readFully(f.get(), b, 4, path) != 4)
             throw DataError(path + ": truncated in the dimension sizes");
-        const uint32_t d = (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) |
-                           (uint32_t(b[2]) << 8) | uint32_t(b[3]);
+        const uint32_t d = (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) |
+                           uint32_t(b[3]);
         if (d == 0 || d > 100000000u)
             throw DataError(path + ": implausible dimension size " + std::to_string(d));
         out.dims.push_back(d);

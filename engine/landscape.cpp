@@ -49,8 +49,10 @@ std::vector<double> landscapeAxis(const LandscapeRequest& r) {
             auto it = std::min_element(xs.begin(), xs.end(), [&](double a, double b) {
                 return std::abs(a - must) < std::abs(b - must);
             });
-            if (std::abs(*it - must) < 1e-9) *it = must;
-            else xs.push_back(must);
+            if (std::abs(*it - must) < 1e-9)
+                *it = must;
+            else
+                xs.push_back(must);
         }
         std::sort(xs.begin(), xs.end());
     } else if (n % 2 == 1) {
@@ -151,8 +153,7 @@ LandscapeResult landscapeOnParameters(const std::vector<torch::Tensor>& params,
         flatnessSummary(result.down_loss, result.xs, result.ys, &result.down_mean_grad,
                         &result.down_mean_curvature);
     }
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
 }
 

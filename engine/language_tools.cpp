@@ -23,13 +23,14 @@ RunModel loadLanguageRun(Store& store, int64_t runId, const std::string& tag) {
     const RunInfo info = store.run(runId);
     const ConfigParseResult parsed = parseConfig(info.config_json);
     if (!parsed.ok())
-        throw std::runtime_error("run #" + std::to_string(runId) + "'s stored configuration does not parse:\n" +
+        throw std::runtime_error("run #" + std::to_string(runId) +
+                                 "'s stored configuration does not parse:\n" +
                                  formatErrors(parsed.errors));
     RunModel r;
     r.config = parsed.config;
     if (r.config.model.kind != "gpt")
-        throw std::runtime_error("run #" + std::to_string(runId) + " trained a " + r.config.model.kind +
-                                 ", not a language model (model gpt)");
+        throw std::runtime_error("run #" + std::to_string(runId) + " trained a " +
+                                 r.config.model.kind + ", not a language model (model gpt)");
     std::string file;
     for (const CheckpointRow& c : store.checkpoints(runId))
         if (c.tag == tag) file = store.checkpointPath(c);
@@ -64,7 +65,8 @@ void exportRunAsGpt2(Store& store, int64_t runId, const std::string& dir, const 
 std::string generateFromRun(Store& store, int64_t runId, const std::string& prompt, int tokens,
                             double temperature, uint64_t seed, const std::string& tag) {
     if (prompt.empty()) throw std::runtime_error("the prompt is empty: give some text to continue");
-    if (tokens < 1 || tokens > 4096) throw std::runtime_error("--tokens must be between 1 and 4096");
+    if (tokens < 1 || tokens > 4096)
+        throw std::runtime_error("--tokens must be between 1 and 4096");
     if (!(temperature >= 0)) throw std::runtime_error("--temperature must be >= 0 (0 = greedy)");
     RunModel r = loadLanguageRun(store, runId, tag);
     std::vector<int64_t> ids;

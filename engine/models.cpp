@@ -18,8 +18,8 @@ std::vector<torch::nn::Linear> makeHeads(torch::nn::Module& m, int64_t in,
                                          const std::vector<int>& outs) {
     std::vector<torch::nn::Linear> heads;
     for (size_t i = 0; i < outs.size(); ++i)
-        heads.push_back(m.register_module("head" + std::to_string(i),
-                                          torch::nn::Linear(in, outs[i])));
+        heads.push_back(
+            m.register_module("head" + std::to_string(i), torch::nn::Linear(in, outs[i])));
     return heads;
 }
 
@@ -30,7 +30,8 @@ MlpModel::MlpModel(int64_t inputs, const std::vector<int>& hidden, const std::st
     : m_activation(activation) {
     int64_t in = inputs;
     for (size_t i = 0; i < hidden.size(); ++i) {
-        m_layers.push_back(register_module("fc" + std::to_string(i), torch::nn::Linear(in, hidden[i])));
+        m_layers.push_back(
+            register_module("fc" + std::to_string(i), torch::nn::Linear(in, hidden[i])));
         in = hidden[i];
     }
     m_heads = makeHeads(*this, in, headOutputs);
@@ -56,7 +57,8 @@ CnnModel::CnnModel(const std::vector<int>& channels, const std::vector<int>& hid
     }
     int64_t in = inCh * side * side;
     for (size_t i = 0; i < hidden.size(); ++i) {
-        m_layers.push_back(register_module("fc" + std::to_string(i), torch::nn::Linear(in, hidden[i])));
+        m_layers.push_back(
+            register_module("fc" + std::to_string(i), torch::nn::Linear(in, hidden[i])));
         in = hidden[i];
     }
     m_heads = makeHeads(*this, in, headOutputs);

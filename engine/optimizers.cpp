@@ -11,24 +11,22 @@ namespace {
 std::unique_ptr<torch::optim::Optimizer> makeBase(std::vector<torch::Tensor> params,
                                                   const OptimizerConfig& c) {
     if (c.name == "adam") {
-        return std::make_unique<torch::optim::Adam>(
-            params, torch::optim::AdamOptions(c.lr)
-                        .betas({c.beta1, c.beta2})
-                        .eps(c.eps)
-                        .weight_decay(c.weight_decay));
+        return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(c.lr)
+                                                                .betas({c.beta1, c.beta2})
+                                                                .eps(c.eps)
+                                                                .weight_decay(c.weight_decay));
     }
     if (c.name == "adamw") {
-        return std::make_unique<torch::optim::AdamW>(
-            params, torch::optim::AdamWOptions(c.lr)
-                        .betas({c.beta1, c.beta2})
-                        .eps(c.eps)
-                        .weight_decay(c.weight_decay));
+        return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(c.lr)
+                                                                 .betas({c.beta1, c.beta2})
+                                                                 .eps(c.eps)
+                                                                 .weight_decay(c.weight_decay));
     }
     TORCH_CHECK(c.name == "sgd", "unknown optimizer '", c.name, "'");
     return std::make_unique<SgdOptimizer>(params, torch::optim::SGDOptions(c.lr)
-                                                           .momentum(c.momentum)
-                                                           .nesterov(c.nesterov)
-                                                           .weight_decay(c.weight_decay));
+                                                      .momentum(c.momentum)
+                                                      .nesterov(c.nesterov)
+                                                      .weight_decay(c.weight_decay));
 }
 
 }  // namespace

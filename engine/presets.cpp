@@ -80,9 +80,9 @@ Preset loadPreset(const std::string& name) {
         if (p.name == name) return p;
     std::string known;
     for (const auto& p : listPresets()) known += (known.empty() ? "" : ", ") + p.name;
-    throw std::runtime_error("unknown preset '" + name + "'; known presets: " +
-                             (known.empty() ? "(none found in " + resourceDir() + "/presets)"
-                                            : known));
+    throw std::runtime_error(
+        "unknown preset '" + name + "'; known presets: " +
+        (known.empty() ? "(none found in " + resourceDir() + "/presets)" : known));
 }
 
 }  // namespace forgetlab

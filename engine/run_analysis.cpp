@@ -8,7 +8,9 @@ namespace {
 const CheckpointRow& pick(const std::vector<CheckpointRow>& rows, int64_t runId, int64_t step) {
     // Preference among rows at one step: the final weights, then any other, then the
     // pre-trained ones (the same weights as step 0 of fine-tuning).
-    auto rank = [](const CheckpointRow& r) { return r.tag == "final" ? 2 : r.tag == "pretrained" ? 0 : 1; };
+    auto rank = [](const CheckpointRow& r) {
+        return r.tag == "final" ? 2 : r.tag == "pretrained" ? 0 : 1;
+    };
     const CheckpointRow* best = nullptr;
     for (const auto& r : rows) {
         if (step >= 0 && r.step != step) continue;
@@ -23,10 +25,12 @@ const CheckpointRow& pick(const std::vector<CheckpointRow>& rows, int64_t runId,
     }
     if (!best) {
         std::string steps;
-        for (const auto& r : rows) steps += (steps.empty() ? "" : ", ") + std::to_string(r.step) + " (" + r.tag + ")";
-        throw std::runtime_error("run " + std::to_string(runId) + " has no checkpoint" +
-                                 (step >= 0 ? " at step " + std::to_string(step) : std::string()) +
-                                 (steps.empty() ? std::string(" at all") : "; available: " + steps));
+        for (const auto& r : rows)
+            steps += (steps.empty() ? "" : ", ") + std::to_string(r.step) + " (" + r.tag + ")";
+        throw std::runtime_error(
+            "run " + std::to_string(runId) + " has no checkpoint" +
+            (step >= 0 ? " at step " + std::to_string(step) : std::string()) +
+            (steps.empty() ? std::string(" at all") : "; available: " + steps));
     }
     return *best;
 }
@@ -41,8 +45,8 @@ ModelSource modelSourceForRun(Store& store, int64_t runId, int64_t step) {
     const RunInfo info = store.run(runId);
     ConfigParseResult parsed = parseConfig(info.config_json);
     if (!parsed.ok())
-        throw std::runtime_error("run " + std::to_string(runId) + " has an unreadable config: " +
-                                 formatErrors(parsed.errors));
+        throw std::runtime_error("run " + std::to_string(runId) +
+                                 " has an unreadable config: " + formatErrors(parsed.errors));
     const auto rows = store.checkpoints(runId);
     ModelSource src;
     src.config = parsed.config;

@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 
 RunSummary runAndRecord(const ExperimentConfig& config, Store& store, RunControl& control,
                         MetricSink* live, const SessionOptions& options) {
-    const int64_t runId = store.createRun(config.name, configToJson(config), config.seed, config.device);
+    const int64_t runId =
+        store.createRun(config.name, configToJson(config), config.seed, config.device);
     if (options.on_run_created) options.on_run_created(runId);
 
     RunnerOptions ro;

@@ -13,7 +13,7 @@
 namespace forgetlab {
 
 struct SessionOptions {
-    int num_threads = 0;       // torch intra-op threads, 0 = default
+    int num_threads = 0;  // torch intra-op threads, 0 = default
     int flush_interval_ms = 250;
     // Called once the run row exists (before training starts), with its id.
     std::function<void(int64_t)> on_run_created;

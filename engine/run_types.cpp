@@ -6,10 +6,14 @@ namespace forgetlab {
 
 const char* phaseName(Phase p) {
     switch (p) {
-        case Phase::Preparing: return "preparing";
-        case Phase::Upstream: return "pre-training";
-        case Phase::Downstream: return "fine-tuning";
-        case Phase::Finished: return "finished";
+        case Phase::Preparing:
+            return "preparing";
+        case Phase::Upstream:
+            return "pre-training";
+        case Phase::Downstream:
+            return "fine-tuning";
+        case Phase::Finished:
+            return "finished";
     }
     return "?";
 }
@@ -46,7 +50,8 @@ std::string summaryToJson(const RunSummary& s) {
         j["forgetting_logppl"] = s.forgetting_logppl;
         j["trainable_parameters"] = s.trainable_parameters;
     }
-    if (!s.replay_selection.empty()) j["replay_selection"] = nlohmann::json::parse(s.replay_selection);
+    if (!s.replay_selection.empty())
+        j["replay_selection"] = nlohmann::json::parse(s.replay_selection);
     return j.dump();
 }
 

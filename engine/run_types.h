@@ -79,7 +79,7 @@ struct RunSummary {
     double upstream_logppl_before = 0.0;
     double upstream_logppl_after = 0.0;
     double downstream_logppl_after = 0.0;
-    double forgetting_logppl = 0.0;  // upstream_logppl_after - upstream_logppl_before
+    double forgetting_logppl = 0.0;    // upstream_logppl_after - upstream_logppl_before
     int64_t trainable_parameters = 0;  // while fine-tuning (LoRA: the adapters)
 };
 

@@ -51,8 +51,8 @@ struct Runner::Impl {
     DataSplit probe;
     RunSummary summary;
     bool m_inFineTuning = false;
-    std::vector<int64_t> tracked;   // tracked upstream training examples (eval.example_losses)
-    std::vector<float> lossBefore;  // their losses before fine-tuning
+    std::vector<int64_t> tracked;        // tracked upstream training examples (eval.example_losses)
+    std::vector<float> lossBefore;       // their losses before fine-tuning
     std::vector<int64_t> replayIndices;  // targeted replay's choice (empty = random)
 
     // A checkpoint of the weights as they are now, for analysing a live run.
@@ -65,7 +65,9 @@ struct Runner::Impl {
         });
     }
 
-    torch::Tensor trainLoss(const Batch& b) { return taskLoss(model->forward(b.input, b.head), b.target); }
+    torch::Tensor trainLoss(const Batch& b) {
+        return taskLoss(model->forward(b.input, b.head), b.target);
+    }
 
     // Runs a training phase. Returns the number of steps done.
     int64_t trainPhase(const Task& task, const PhaseConfig& phase, Phase phaseId,
@@ -87,8 +89,10 @@ struct Runner::Impl {
             if (!waitForGo()) throw EndRun{status::kStopped, ""};
             for (const Knob& k : control->takeKnobs()) {
                 const bool applied = applyKnob(k, baseLr, *optimizer, strategies.get());
-                nlohmann::json ev = {{"name", k.name}, {"value", k.value},
-                                     {"phase", phaseName(phaseId)}, {"applied", applied}};
+                nlohmann::json ev = {{"name", k.name},
+                                     {"value", k.value},
+                                     {"phase", phaseName(phaseId)},
+                                     {"applied", applied}};
                 sink->onEvent(step - 1, "knob", ev.dump());  // applies from this step on
             }
             const double lr = scheduledLr(phase.optimizer.schedule, phase.optimizer.warmup_steps,
@@ -100,14 +104,16 @@ struct Runner::Impl {
             if (strategies) mixed = strategies->compose(batch);
             auto closure = [&]() {
                 zeroGrad(*optimizer);
-                torch::Tensor loss = strategies ? strategies->loss(*model, mixed) : trainLoss(batch);
+                torch::Tensor loss =
+                    strategies ? strategies->loss(*model, mixed) : trainLoss(batch);
                 loss.backward();
                 if (clip > 0) torch::nn::utils::clip_grad_norm_(trainableParameters(*model), clip);
                 return loss;
             };
             const double loss = optimizer->step(closure).item<double>();
             if (!std::isfinite(loss)) {
-                nlohmann::json ev = {{"phase", phaseName(phaseId)}, {"step", step},
+                nlohmann::json ev = {{"phase", phaseName(phaseId)},
+                                     {"step", step},
                                      {"loss", std::isnan(loss) ? "nan" : "inf"}};
                 sink->onEvent(step, "diverged", ev.dump());
                 throw EndRun{status::kDiverged,
@@ -133,12 +139,13 @@ struct Runner::Impl {
             } else {
                 points.push_back({step, keys::kPreTrainLoss, loss});
                 if (step % (cfg.eval.every * 5) == 0 || step == total)
-                    points.push_back({step, keys::kPreUpAcc, evaluateSplit(*model, up.test, up.head).acc});
+                    points.push_back(
+                        {step, keys::kPreUpAcc, evaluateSplit(*model, up.test, up.head).acc});
             }
             sink->onMetrics(points);
             sink->onProgress(phaseId, step, total);
-            if (fineTuning && cfg.eval.checkpoint_every > 0 && step % cfg.eval.checkpoint_every == 0 &&
-                step != total) {
+            if (fineTuning && cfg.eval.checkpoint_every > 0 &&
+                step % cfg.eval.checkpoint_every == 0 && step != total) {
                 checkpoint("step-" + std::to_string(step), step);
                 recordExampleLosses(step);
             }
@@ -167,7 +174,8 @@ struct Runner::Impl {
         points.push_back({step, keys::kDownTestLoss, d.loss});
         points.push_back({step, keys::kDownTestAcc, d.acc});
         model->eval();
-        const double s = samSharpness(trainableParameters(*model), probeLoss(), cfg.eval.sharpness_rho);
+        const double s =
+            samSharpness(trainableParameters(*model), probeLoss(), cfg.eval.sharpness_rho);
         model->train();
         points.push_back({step, keys::kSharpness, s});
         summary.upstream_acc_after = u.acc;
@@ -180,19 +188,21 @@ struct Runner::Impl {
     void hessianPoint(int64_t step, std::vector<MetricPoint>& points) {
         model->eval();
         const EigenResult r = hessianTopEigenvalues(
-            trainableParameters(*model), probeLoss(), cfg.eval.hessian_topk, cfg.eval.hessian_max_iters,
-            cfg.eval.hessian_tol, cfg.seed * 7919ULL + uint64_t(step));
+            trainableParameters(*model), probeLoss(), cfg.eval.hessian_topk,
+            cfg.eval.hessian_max_iters, cfg.eval.hessian_tol, cfg.seed * 7919ULL + uint64_t(step));
         model->train();
         points.push_back({step, keys::kHessianLmax, r.eigenvalues.at(0)});
         for (size_t i = 1; i < r.eigenvalues.size(); ++i)
-            points.push_back({step, keys::kHessianPrefix + std::to_string(i + 1), r.eigenvalues[i]});
+            points.push_back(
+                {step, keys::kHessianPrefix + std::to_string(i + 1), r.eigenvalues[i]});
         summary.hessian_lmax_last = r.eigenvalues.at(0);
     }
 
     void tracePoint(int64_t step, std::vector<MetricPoint>& points) {
         model->eval();
-        const TraceResult t = hessianTrace(trainableParameters(*model), probeLoss(), cfg.eval.trace_samples,
-                                           cfg.seed * 104729ULL + uint64_t(step));
+        const TraceResult t =
+            hessianTrace(trainableParameters(*model), probeLoss(), cfg.eval.trace_samples,
+                         cfg.seed * 104729ULL + uint64_t(step));
         model->train();
         points.push_back({step, keys::kHessianTrace, t.mean});
         points.push_back({step, keys::kHessianTraceStderr, t.stderr_});
@@ -219,29 +229,38 @@ struct Runner::Impl {
                                                   "whose checkpoint files are still there"};
             loadIntoModule(*model, loadSafetensors(opts.pretrained_file), opts.pretrained_file);
             summary.upstream_from_cache = true;
-            sink->onEvent(0, "upstream_checkpoint",
-                          nlohmann::json{{"file", fs::path(opts.pretrained_file).filename().string()}}.dump());
+            sink->onEvent(
+                0, "upstream_checkpoint",
+                nlohmann::json{{"file", fs::path(opts.pretrained_file).filename().string()}}
+                    .dump());
             return;
         }
         std::string cacheFile;
         if (!opts.cache_dir.empty()) {
-            cacheFile = (fs::path(opts.cache_dir) / ("upstream-" + upstreamHash(cfg) + ".safetensors")).string();
+            cacheFile =
+                (fs::path(opts.cache_dir) / ("upstream-" + upstreamHash(cfg) + ".safetensors"))
+                    .string();
             if (fs::exists(cacheFile)) {
                 try {
                     loadIntoModule(*model, loadSafetensors(cacheFile), cacheFile);
                     summary.upstream_from_cache = true;
-                    sink->onEvent(0, "upstream_cache", nlohmann::json{{"hit", true}, {"file", fs::path(cacheFile).filename().string()}}.dump());
+                    sink->onEvent(0, "upstream_cache",
+                                  nlohmann::json{{"hit", true},
+                                                 {"file", fs::path(cacheFile).filename().string()}}
+                                      .dump());
                     return;
                 } catch (const std::exception& e) {
                     // A damaged cache entry is not fatal: retrain and overwrite it.
-                    sink->onEvent(0, "upstream_cache", nlohmann::json{{"hit", false}, {"error", e.what()}}.dump());
+                    sink->onEvent(0, "upstream_cache",
+                                  nlohmann::json{{"hit", false}, {"error", e.what()}}.dump());
                 }
             }
         }
         if (language && !cfg.model.checkpoint.empty()) {
             // A Hugging Face GPT-2 checkpoint is the starting point; upstream.steps (often 0)
             // train it further on the upstream text.
-            const std::string file = (fs::path(cfg.model.checkpoint) / "model.safetensors").string();
+            const std::string file =
+                (fs::path(cfg.model.checkpoint) / "model.safetensors").string();
             loadGpt2Safetensors(static_cast<GptModel&>(*model), file);
             sink->onEvent(0, "gpt2_checkpoint", nlohmann::json{{"file", file}}.dump());
         }
@@ -256,8 +275,9 @@ struct Runner::Impl {
     void execute() {
         if (cfg.device != "cpu") {
             throw EndRun{status::kFailed,
-                         "device '" + cfg.device + "' is not available: this LibTorch build "
-                         "(Debian libtorch-dev) is CPU-only; use --device cpu"};
+                         "device '" + cfg.device +
+                             "' is not available: this LibTorch build "
+                             "(Debian libtorch-dev) is CPU-only; use --device cpu"};
         }
         if (opts.num_threads > 0) torch::set_num_threads(opts.num_threads);
         sink->onPhase(Phase::Preparing, 0);
@@ -300,7 +320,8 @@ struct Runner::Impl {
         torch::manual_seed(cfg.seed + 1);
         m_inFineTuning = true;
         try {
-            trainPhase(down, cfg.downstream, Phase::Downstream, uint64_t(cfg.seed) * 1000003ULL + 23, true);
+            trainPhase(down, cfg.downstream, Phase::Downstream,
+                       uint64_t(cfg.seed) * 1000003ULL + 23, true);
         } catch (const EndRun& end) {
             if (end.status == status::kStopped) {
                 finalEval();
@@ -328,7 +349,8 @@ struct Runner::Impl {
             forgotten += z > 0;
         }
         summary.example_forgetting_mean = now.empty() ? 0.0 : sum / double(now.size());
-        summary.example_forgotten_fraction = now.empty() ? 0.0 : double(forgotten) / double(now.size());
+        summary.example_forgotten_fraction =
+            now.empty() ? 0.0 : double(forgotten) / double(now.size());
     }
 
     // Targeted replay: fine-tune a copy of the model for a few steps, measure the
@@ -340,14 +362,16 @@ struct Runner::Impl {
         const auto& ref = opts.replay_reference;
         if (!ref)
             throw EndRun{status::kFailed, "targeted replay needs the forgetting matrix #" +
-                                              std::to_string(st.replay_matrix) + ", which was not loaded"};
+                                              std::to_string(st.replay_matrix) +
+                                              ", which was not loaded"};
         if (ref->cols != static_cast<int64_t>(tracked.size()))
-            throw EndRun{status::kFailed,
-                         "forgetting matrix #" + std::to_string(st.replay_matrix) + " has " +
-                             std::to_string(ref->cols) + " columns but this run tracks " +
-                             std::to_string(tracked.size()) +
-                             " upstream examples (eval.example_losses): use a matrix swept from the "
-                             "same upstream set-up"};
+            throw EndRun{
+                status::kFailed,
+                "forgetting matrix #" + std::to_string(st.replay_matrix) + " has " +
+                    std::to_string(ref->cols) + " columns but this run tracks " +
+                    std::to_string(tracked.size()) +
+                    " upstream examples (eval.example_losses): use a matrix swept from the "
+                    "same upstream set-up"};
         // The probe: a copy trained like the real run, without strategies.
         std::vector<int> heads = {up.num_outputs};
         if (cfg.model.head == "multi") heads.push_back(down.num_outputs);
@@ -383,18 +407,21 @@ struct Runner::Impl {
         const std::vector<float> after = exampleLosses(*copy, up.train, probeIdx, up.head);
         std::vector<double> observed;
         for (size_t i = 0; i < positions.size(); ++i)
-            observed.push_back(double(after[i]) - double(lossBefore[static_cast<size_t>(positions[i])]));
-        std::vector<double> predicted = predictRow(*ref, positions, observed, CompletionMethod::Knn);
+            observed.push_back(double(after[i]) -
+                               double(lossBefore[static_cast<size_t>(positions[i])]));
+        std::vector<double> predicted =
+            predictRow(*ref, positions, observed, CompletionMethod::Knn);
         for (size_t i = 0; i < positions.size(); ++i)
             predicted[static_cast<size_t>(positions[i])] = observed[i];  // measured beats predicted
         // The replay_buffer examples with the highest predicted forgetting.
         std::vector<int64_t> order(static_cast<size_t>(n));
         std::iota(order.begin(), order.end(), 0);
         const int64_t keep = std::min<int64_t>(st.replay_buffer, n);
-        std::partial_sort(order.begin(), order.begin() + keep, order.end(), [&](int64_t a, int64_t b) {
-            return predicted[size_t(a)] > predicted[size_t(b)] ||
-                   (predicted[size_t(a)] == predicted[size_t(b)] && a < b);
-        });
+        std::partial_sort(order.begin(), order.begin() + keep, order.end(),
+                          [&](int64_t a, int64_t b) {
+                              return predicted[size_t(a)] > predicted[size_t(b)] ||
+                                     (predicted[size_t(a)] == predicted[size_t(b)] && a < b);
+                          });
         order.resize(static_cast<size_t>(keep));
         double chosenMean = 0, allMean = 0;
         for (int64_t pos : order) chosenMean += predicted[size_t(pos)];
@@ -404,10 +431,10 @@ struct Runner::Impl {
         std::sort(order.begin(), order.end());
         replayIndices.clear();
         for (int64_t pos : order) replayIndices.push_back(tracked[size_t(pos)]);
-        nlohmann::json ev = {{"matrix", st.replay_matrix},      {"probe", k},
-                             {"probe_steps", probeSteps},       {"buffer", keep},
-                             {"predicted_mean_chosen", chosenMean},
-                             {"predicted_mean_all", allMean}};
+        nlohmann::json ev = {
+            {"matrix", st.replay_matrix},          {"probe", k},
+            {"probe_steps", probeSteps},           {"buffer", keep},
+            {"predicted_mean_chosen", chosenMean}, {"predicted_mean_all", allMean}};
         sink->onEvent(0, "targeted_replay", ev.dump());
         summary.replay_selection = ev.dump();
     }
@@ -436,22 +463,23 @@ struct Runner::Impl {
         nlohmann::json list = nlohmann::json::array();
         for (size_t i = 0; i < promptIds.size(); ++i) {
             auto text = [&](double temperature) {
-                const std::vector<int64_t> ids =
-                    gpt.generate(promptIds[i], cfg.eval.samples_tokens, temperature,
-                                 uint64_t(cfg.seed) * 6364136223846793005ULL + uint64_t(step) * 31 + i);
+                const std::vector<int64_t> ids = gpt.generate(
+                    promptIds[i], cfg.eval.samples_tokens, temperature,
+                    uint64_t(cfg.seed) * 6364136223846793005ULL + uint64_t(step) * 31 + i);
                 return sanitizeUtf8(tokenizer->decode(std::vector<int>(ids.begin(), ids.end())));
             };
             nlohmann::json one = {{"prompt", sanitizeUtf8(cfg.eval.samples_prompts[i])},
                                   {"greedy", text(0.0)}};
-            if (cfg.eval.samples_temperature > 0) one["sampled"] = text(cfg.eval.samples_temperature);
+            if (cfg.eval.samples_temperature > 0)
+                one["sampled"] = text(cfg.eval.samples_temperature);
             list.push_back(std::move(one));
         }
         gpt.train(wasTraining);
-        sink->onEvent(step, "samples",
-                      nlohmann::json{{"step", step},
-                                     {"temperature", cfg.eval.samples_temperature},
-                                     {"samples", list}}
-                          .dump());
+        sink->onEvent(
+            step, "samples",
+            nlohmann::json{
+                {"step", step}, {"temperature", cfg.eval.samples_temperature}, {"samples", list}}
+                .dump());
     }
 
     // LoRA for fine-tuning: adapters on the targeted projections, base weights frozen.
@@ -477,7 +505,8 @@ struct Runner::Impl {
     // Makes sure the summary's "after" values describe the last step done.
     void finalEval() {
         if (summary.steps == 0) return;
-        const bool evaluated = summary.steps % cfg.eval.every == 0 || summary.steps == cfg.downstream.steps;
+        const bool evaluated =
+            summary.steps % cfg.eval.every == 0 || summary.steps == cfg.downstream.steps;
         if (evaluated) return;
         std::vector<MetricPoint> points;
         evalPoints(summary.steps, points);
@@ -521,7 +550,8 @@ RunSummary Runner::run(MetricSink& sink, RunControl& control) {
     if (im.summary.accuracy_matrix.empty())
         im.summary.forgetting = im.summary.upstream_acc_before - im.summary.upstream_acc_after;
     if (im.summary.language)
-        im.summary.forgetting_logppl = im.summary.upstream_logppl_after - im.summary.upstream_logppl_before;
+        im.summary.forgetting_logppl =
+            im.summary.upstream_logppl_after - im.summary.upstream_logppl_before;
     im.summary.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     sink.onPhase(Phase::Finished, im.summary.steps);
     return im.summary;

@@ -15,9 +15,9 @@ struct DtypeInfo {
 };
 
 const DtypeInfo kDtypes[] = {
-    {"F64", torch::kFloat64}, {"F32", torch::kFloat32}, {"F16", torch::kFloat16},
-    {"BF16", torch::kBFloat16}, {"I64", torch::kInt64}, {"I32", torch::kInt32},
-    {"I16", torch::kInt16},   {"I8", torch::kInt8},     {"U8", torch::kUInt8},
+    {"F64", torch::kFloat64},   {"F32", torch::kFloat32}, {"F16", torch::kFloat16},
+    {"BF16", torch::kBFloat16}, {"I64", torch::kInt64},   {"I32", torch::kInt32},
+    {"I16", torch::kInt16},     {"I8", torch::kInt8},     {"U8", torch::kUInt8},
     {"BOOL", torch::kBool},
 };
 
@@ -132,8 +132,9 @@ NamedTensors loadSafetensors(const std::string& path,
         const uint64_t b = off[0].get<uint64_t>(), en = off[1].get<uint64_t>();
         const uint64_t elem = c10::elementSize(type);
         if (b > en || en > dataSize || en - b != uint64_t(numel) * elem)
-            throw SafetensorsError(where + " has data offsets that do not match its shape or "
-                                           "lie outside the file");
+            throw SafetensorsError(where +
+                                   " has data offsets that do not match its shape or "
+                                   "lie outside the file");
         torch::Tensor t = torch::empty(shape, torch::TensorOptions().dtype(type));
         if (numel > 0) std::memcpy(t.data_ptr(), data.data() + b, en - b);
         out.emplace_back(it.key(), t);
@@ -143,7 +144,8 @@ NamedTensors loadSafetensors(const std::string& path,
 
 NamedTensors moduleTensors(torch::nn::Module& module) {
     NamedTensors out;
-    for (const auto& item : module.named_parameters(true)) out.emplace_back(item.key(), item.value());
+    for (const auto& item : module.named_parameters(true))
+        out.emplace_back(item.key(), item.value());
     for (const auto& item : module.named_buffers(true)) out.emplace_back(item.key(), item.value());
     return out;
 }

@@ -77,8 +77,9 @@ torch::Tensor SamOptimizer::step(LossClosure closure) {
                 norms.push_back(g.norm());
             }
         }
-        const double sq =
-            norms.empty() ? 0.0 : torch::stack(norms).to(torch::kFloat64).pow(2).sum().item<double>();
+        const double sq = norms.empty()
+                              ? 0.0
+                              : torch::stack(norms).to(torch::kFloat64).pow(2).sum().item<double>();
         const double factor = opt.rho() / (std::sqrt(sq) + 1e-12);
         for (size_t i = 0; i < params.size(); ++i) {
             torch::Tensor& p = params[i];

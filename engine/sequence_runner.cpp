@@ -27,7 +27,8 @@ std::vector<TaskConfig> sequenceTasks(const SequenceConfig& sq) {
         t.classes.clear();
         if (sq.kind == "split") {
             t.kind = "classes";
-            for (int c = i * 10 / sq.tasks; c < (i + 1) * 10 / sq.tasks; ++c) t.classes.push_back(c);
+            for (int c = i * 10 / sq.tasks; c < (i + 1) * 10 / sq.tasks; ++c)
+                t.classes.push_back(c);
         } else {
             t.kind = "permuted";
             t.permutation_seed = i;  // task 0 sees the original images
@@ -67,8 +68,9 @@ public:
             sink.onEvent(globalStep, "task_start", nlohmann::json{{"task", i}}.dump());
             trainTask(i, total);
             summary.accuracy_matrix.push_back(accuracies());
-            sink.onEvent(globalStep, "accuracy_row",
-                         nlohmann::json{{"task", i}, {"row", summary.accuracy_matrix.back()}}.dump());
+            sink.onEvent(
+                globalStep, "accuracy_row",
+                nlohmann::json{{"task", i}, {"row", summary.accuracy_matrix.back()}}.dump());
             if (i + 1 < tasks.size()) checkpoint("task-" + std::to_string(i), globalStep);
         }
         checkpoint("final", globalStep);
@@ -85,7 +87,8 @@ private:
         if (opts.checkpoint_dir.empty()) return;
         fs::create_directories(opts.checkpoint_dir);
         const std::string file = (fs::path(opts.checkpoint_dir) / (tag + ".safetensors")).string();
-        saveSafetensors(file, moduleTensors(*model), {{"tag", tag}, {"step", std::to_string(step)}});
+        saveSafetensors(file, moduleTensors(*model),
+                        {{"tag", tag}, {"step", std::to_string(step)}});
         sink.onCheckpoint(step, tag, file);
     }
 
@@ -124,13 +127,17 @@ private:
         model->train();
         std::vector<MetricPoint> points;
         for (int s = 1; s <= steps; ++s) {
-            if (!waitForGo(control, [&] { checkpoint("snapshot-" + std::to_string(globalStep), globalStep); }))
+            if (!waitForGo(control, [&] {
+                    checkpoint("snapshot-" + std::to_string(globalStep), globalStep);
+                }))
                 throw EndRun{status::kStopped, ""};
             for (const Knob& k : control.takeKnobs()) {
                 const bool applied = applyKnob(k, baseLr, *optimizer, strategies.get());
-                sink.onEvent(globalStep, "knob",
-                             nlohmann::json{{"name", k.name}, {"value", k.value}, {"task", i},
-                                            {"applied", applied}}.dump());
+                sink.onEvent(
+                    globalStep, "knob",
+                    nlohmann::json{
+                        {"name", k.name}, {"value", k.value}, {"task", i}, {"applied", applied}}
+                        .dump());
             }
             const double lr = scheduledLr(oc.schedule, oc.warmup_steps, baseLr, s - 1, steps);
             setLearningRate(*optimizer, lr);
@@ -139,19 +146,23 @@ private:
             if (strategies) mixed = strategies->compose(batch);
             auto closure = [&]() {
                 zeroGrad(*optimizer);
-                torch::Tensor loss = strategies ? strategies->loss(*model, mixed)
-                                                : taskLoss(model->forward(batch.input, batch.head), batch.target);
+                torch::Tensor loss =
+                    strategies ? strategies->loss(*model, mixed)
+                               : taskLoss(model->forward(batch.input, batch.head), batch.target);
                 loss.backward();
-                if (oc.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), oc.grad_clip);
+                if (oc.grad_clip > 0)
+                    torch::nn::utils::clip_grad_norm_(model->parameters(), oc.grad_clip);
                 return loss;
             };
             const double loss = optimizer->step(closure).item<double>();
             ++globalStep;
             if (!std::isfinite(loss)) {
-                sink.onEvent(globalStep, "diverged", nlohmann::json{{"task", i}, {"step", globalStep}}.dump());
-                throw EndRun{status::kDiverged, "loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
-                                                    " on task " + std::to_string(i) + " at step " +
-                                                    std::to_string(globalStep) + "; try a smaller learning rate"};
+                sink.onEvent(globalStep, "diverged",
+                             nlohmann::json{{"task", i}, {"step", globalStep}}.dump());
+                throw EndRun{status::kDiverged,
+                             "loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
+                                 " on task " + std::to_string(i) + " at step " +
+                                 std::to_string(globalStep) + "; try a smaller learning rate"};
             }
             points.clear();
             points.push_back({globalStep, keys::kTrainLoss, loss});
@@ -159,7 +170,8 @@ private:
             if (globalStep % cfg.eval.every == 0 || s == steps) {
                 const auto acc = accuracies();
                 for (size_t j = 0; j < acc.size(); ++j)
-                    points.push_back({globalStep, keys::kTaskAccPrefix + std::to_string(j) + "_acc", acc[j]});
+                    points.push_back(
+                        {globalStep, keys::kTaskAccPrefix + std::to_string(j) + "_acc", acc[j]});
             }
             summary.steps = globalStep;
             sink.onMetrics(points);
@@ -183,8 +195,9 @@ private:
 void runSequence(const ExperimentConfig& config, const RunnerOptions& options, MetricSink& sink,
                  RunControl& control, RunSummary& summary) {
     if (config.device != "cpu")
-        throw EndRun{status::kFailed, "device '" + config.device +
-                                          "' is not available: this LibTorch build is CPU-only; use --device cpu"};
+        throw EndRun{status::kFailed,
+                     "device '" + config.device +
+                         "' is not available: this LibTorch build is CPU-only; use --device cpu"};
     if (options.num_threads > 0) torch::set_num_threads(options.num_threads);
     SequenceRun run(config, options, sink, control, summary);
     try {

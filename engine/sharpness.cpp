@@ -11,7 +11,9 @@ double dot(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>
     return s;
 }
 
-double norm(const std::vector<torch::Tensor>& a) { return std::sqrt(dot(a, a)); }
+double norm(const std::vector<torch::Tensor>& a) {
+    return std::sqrt(dot(a, a));
+}
 
 // First-order gradients with a graph kept for repeated double backward.
 struct GradGraph {
@@ -147,9 +149,8 @@ EigenResult hessianTopEigenvalues(const std::vector<torch::Tensor>& params, cons
     return result;
 }
 
-TraceResult hessianTrace(const std::vector<torch::Tensor>& params, const LossFn& loss,
-                         int samples, uint64_t seed, const std::atomic<bool>* cancel,
-                         const HvpCallback& onHvp) {
+TraceResult hessianTrace(const std::vector<torch::Tensor>& params, const LossFn& loss, int samples,
+                         uint64_t seed, const std::atomic<bool>* cancel, const HvpCallback& onHvp) {
     const GradGraph g = gradWithGraph(params, loss);
     auto gen = torch::make_generator<torch::CPUGeneratorImpl>(seed);
     torch::NoGradGuard noGrad;

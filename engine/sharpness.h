@@ -47,8 +47,8 @@ struct TraceResult {
 };
 
 // Hutchinson: mean of v'Hv over Rademacher v.
-TraceResult hessianTrace(const std::vector<torch::Tensor>& params, const LossFn& loss,
-                         int samples, uint64_t seed, const std::atomic<bool>* cancel = nullptr,
+TraceResult hessianTrace(const std::vector<torch::Tensor>& params, const LossFn& loss, int samples,
+                         uint64_t seed, const std::atomic<bool>* cancel = nullptr,
                          const HvpCallback& onHvp = {});
 
 }  // namespace forgetlab

@@ -115,10 +115,15 @@ public:
             throw StoreError(path + ": " + sqlite3_errmsg(db));
     }
     ~Stmt() { sqlite3_finalize(m_stmt); }
-    Stmt& bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); return *this; }
+    Stmt& bind(int i, int64_t v) {
+        sqlite3_bind_int64(m_stmt, i, v);
+        return *this;
+    }
     Stmt& bind(int i, double v) {
-        if (std::isnan(v)) sqlite3_bind_null(m_stmt, i);
-        else sqlite3_bind_double(m_stmt, i, v);
+        if (std::isnan(v))
+            sqlite3_bind_null(m_stmt, i);
+        else
+            sqlite3_bind_double(m_stmt, i, v);
         return *this;
     }
     Stmt& bind(int i, const std::string& v) {
@@ -142,7 +147,10 @@ public:
         if (rc == SQLITE_DONE) return false;
         throw StoreError(path + ": " + sqlite3_errmsg(m_db));
     }
-    void reset() { sqlite3_reset(m_stmt); sqlite3_clear_bindings(m_stmt); }
+    void reset() {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
     int64_t i64(int c) const { return sqlite3_column_int64(m_stmt, c); }
     double real(int c) const {
         if (sqlite3_column_type(m_stmt, c) == SQLITE_NULL)
@@ -209,9 +217,9 @@ Store::Store(const std::string& path) : m_path(path) {
             throw StoreError("cannot create the folder for the database " + path + ": " +
                              ec.message() + ". Choose another location with --db.");
     }
-    const int rc = sqlite3_open_v2(path.c_str(), &m_db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(
+        path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+        nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = m_db ? sqlite3_errmsg(m_db) : "out of memory";
         sqlite3_close(m_db);
@@ -248,15 +256,19 @@ Store::~Store() {
     if (m_db) sqlite3_close(m_db);
 }
 
-int Store::schemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+int Store::schemaVersion() {
+    return static_cast<int>(std::size(kMigrations));
+}
 
 std::string Store::defaultPath() {
     if (const char* env = std::getenv("FORGETLAB_DB"); env && *env) return env;
     fs::path base;
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) base = xdg;
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        base = xdg;
     else if (const char* home = std::getenv("HOME"); home && *home)
         base = fs::path(home) / ".local" / "share";
-    else base = fs::temp_directory_path();
+    else
+        base = fs::temp_directory_path();
     return (base / "forgetlab" / "runs.db").string();
 }
 
@@ -286,8 +298,12 @@ std::string Store::journalMode() {
     return s.step(m_path) ? s.text(0) : std::string();
 }
 
-void Store::begin() { exec("BEGIN IMMEDIATE;"); }
-void Store::commit() { exec("COMMIT;"); }
+void Store::begin() {
+    exec("BEGIN IMMEDIATE;");
+}
+void Store::commit() {
+    exec("COMMIT;");
+}
 void Store::rollback() {
     char* err = nullptr;
     sqlite3_exec(m_db, "ROLLBACK;", nullptr, nullptr, &err);
@@ -319,7 +335,8 @@ void Store::markInterrupted() {
     for (const std::string table : {"runs", "matrices"}) {
         std::vector<int64_t> dead;
         {
-            Stmt s(m_db, ("SELECT id, pid, host FROM " + table + " WHERE status = 'running';").c_str(),
+            Stmt s(m_db,
+                   ("SELECT id, pid, host FROM " + table + " WHERE status = 'running';").c_str(),
                    m_path);
             const std::string host = hostName();
             while (s.step(m_path))
@@ -416,14 +433,14 @@ MatrixInfo Store::matrixInfo(int64_t matrixId) {
     Stmt s(m_db, (std::string(kMatrixColumns) + " WHERE m.id = ?;").c_str(), m_path);
     s.bind(1, matrixId);
     if (!s.step(m_path))
-        throw StoreError("there is no forgetting matrix #" + std::to_string(matrixId) +
-                         " in " + m_path + "; list them with `forgetlab-cli matrix list`");
+        throw StoreError("there is no forgetting matrix #" + std::to_string(matrixId) + " in " +
+                         m_path + "; list them with `forgetlab-cli matrix list`");
     return readMatrixInfo(s);
 }
 
 std::vector<MatrixRowData> Store::matrixRows(int64_t matrixId) {
-    Stmt s(m_db,
-           "SELECT row, name, vals, extra FROM matrix_rows WHERE matrix = ? ORDER BY row;", m_path);
+    Stmt s(m_db, "SELECT row, name, vals, extra FROM matrix_rows WHERE matrix = ? ORDER BY row;",
+           m_path);
     s.bind(1, matrixId);
     std::vector<MatrixRowData> out;
     while (s.step(m_path)) out.push_back({s.i64(0), s.text(1), s.blob<double>(2), s.text(3)});

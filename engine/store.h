@@ -49,8 +49,8 @@ struct CheckpointRow {
 struct AnalysisRow {
     int64_t id = 0;
     int64_t run = 0;
-    int64_t step = 0;      // checkpoint step analysed
-    std::string kind;      // landscape: "1d" | "2d" | "interp"; Hessian: "hessian"
+    int64_t step = 0;  // checkpoint step analysed
+    std::string kind;  // landscape: "1d" | "2d" | "interp"; Hessian: "hessian"
     std::string created;
     std::string result_json;  // landscapeToJson / hessianToJson
 };
@@ -66,8 +66,8 @@ struct MatrixInfo {
     int64_t id = 0;
     std::string name;
     std::string created;
-    std::string source;  // "sweep" | "csv"
-    std::string status;  // "running" | "done" | "stopped" | "interrupted" | "failed"
+    std::string source;       // "sweep" | "csv"
+    std::string status;       // "running" | "done" | "stopped" | "interrupted" | "failed"
     std::string config_json;  // the sweep's set-up (base config, families, ...)
     int64_t rows_planned = 0;
     int64_t rows_done = 0;
@@ -107,8 +107,7 @@ public:
     // Metrics and events in one transaction.
     void appendBatch(int64_t runId, const std::vector<MetricPoint>& points,
                      const std::vector<EventRow>& events);
-    void appendEvent(int64_t runId, int64_t step, const std::string& kind,
-                     const std::string& json);
+    void appendEvent(int64_t runId, int64_t step, const std::string& kind, const std::string& json);
     void addCheckpoint(int64_t runId, int64_t step, const std::string& tag,
                        const std::string& file);
     void finishRun(int64_t runId, const std::string& status, const std::string& summaryJson);
@@ -139,7 +138,7 @@ public:
     // Also records this process as the matrix's owner (for interruption detection).
     void setMatrixStatus(int64_t matrixId, const std::string& status);
     std::vector<MatrixInfo> listMatrices();
-    MatrixInfo matrixInfo(int64_t matrixId);  // throws StoreError if there is none
+    MatrixInfo matrixInfo(int64_t matrixId);                  // throws StoreError if there is none
     std::vector<MatrixRowData> matrixRows(int64_t matrixId);  // by row
     std::string matrixColumnNamesJson(int64_t matrixId);
     void deleteMatrix(int64_t matrixId);

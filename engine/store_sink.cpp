@@ -26,7 +26,9 @@ StoreSink::~StoreSink() {
     }
 }
 
-void StoreSink::onPhase(Phase, int64_t) { flush(); }
+void StoreSink::onPhase(Phase, int64_t) {
+    flush();
+}
 
 void StoreSink::onMetrics(const std::vector<MetricPoint>& points) {
     m_pending.insert(m_pending.end(), points.begin(), points.end());
@@ -84,10 +86,12 @@ void exportRunCsv(Store& store, int64_t runId, const std::string& csvPath) {
     const RunInfo info = store.run(runId);  // throws for an unknown run
     const auto points = store.metrics(runId);
     std::ofstream out(csvPath, std::ios::trunc);
-    if (!out) throw StoreError("cannot write " + csvPath + ": check the folder exists and is writable");
+    if (!out)
+        throw StoreError("cannot write " + csvPath + ": check the folder exists and is writable");
     out << "run,step,key,value\n";
     out << std::setprecision(17);
-    for (const auto& p : points) out << info.id << ',' << p.step << ',' << p.key << ',' << p.value << '\n';
+    for (const auto& p : points)
+        out << info.id << ',' << p.step << ',' << p.key << ',' << p.value << '\n';
     out.flush();
     if (!out) throw StoreError("writing " + csvPath + " failed (disk full?)");
 }

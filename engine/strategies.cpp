@@ -53,14 +53,14 @@ torch::Tensor lwfLoss(const torch::Tensor& student, const torch::Tensor& teacher
 }
 
 StrategySet::StrategySet(const StrategyConfig& config, ForgetModel& model,
-                         std::shared_ptr<ForgetModel> teacher, const Task& upstream,
-                         uint64_t seed, const std::vector<int64_t>* replayIndices)
+                         std::shared_ptr<ForgetModel> teacher, const Task& upstream, uint64_t seed,
+                         const std::vector<int64_t>* replayIndices)
     : m_cfg(config), m_teacher(std::move(teacher)), m_upHead(upstream.head) {
     const int64_t keep = std::min<int64_t>(m_cfg.replay_buffer, upstream.train.size());
     // The buffer is always filled (if configured) so a live knob can switch replay on.
     if (replayIndices && !replayIndices->empty()) {
-        const Batch rows = upstream.train.rows(torch::tensor(*replayIndices, torch::kInt64),
-                                               upstream.head);
+        const Batch rows =
+            upstream.train.rows(torch::tensor(*replayIndices, torch::kInt64), upstream.head);
         m_buffer = {rows.input, rows.target};
         m_replaySampler = std::make_unique<BatchSampler>(
             static_cast<int64_t>(replayIndices->size()), 1, seed ^ 0x5EEDu);

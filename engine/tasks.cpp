@@ -90,7 +90,8 @@ DataSplit drawSplit(const std::vector<uint8_t>& images, const std::vector<uint8_
                     const std::vector<int64_t>& perm) {
     std::vector<int> classPos(10, -1);
     for (size_t i = 0; i < task.classes.size(); ++i) classPos[task.classes[i]] = int(i);
-    const std::vector<int> labelMap = labelPermutation(task.classes.size(), task.label_permutation_seed);
+    const std::vector<int> labelMap =
+        labelPermutation(task.classes.size(), task.label_permutation_seed);
     std::vector<int64_t> pool;
     for (size_t i = 0; i < labels.size(); ++i)
         if (classPos[labels[i]] >= 0) pool.push_back(static_cast<int64_t>(i));
@@ -108,7 +109,8 @@ DataSplit drawSplit(const std::vector<uint8_t>& images, const std::vector<uint8_
     constexpr float kMean = 0.2860f, kStd = 0.3530f;
     std::vector<float> rotated(FashionMnist::kPixels);
     std::mt19937_64 noiseRng(seed ^ 0x6e6f697365ULL);
-    std::normal_distribution<float> gauss(0.0f, task.noise > 0 ? static_cast<float>(task.noise) : 1.0f);
+    std::normal_distribution<float> gauss(0.0f,
+                                          task.noise > 0 ? static_cast<float>(task.noise) : 1.0f);
     for (int64_t r = 0; r < n; ++r) {
         const uint8_t* img = images.data() + pool[r] * FashionMnist::kPixels;
         float* row = in + r * FashionMnist::kPixels;
@@ -141,8 +143,8 @@ Task buildFashionTask(const FashionMnist& data, const TaskConfig& cfg, const Mod
     const uint64_t base = (uint64_t(seed) << 8) ^ (uint64_t(taskIndex + 1) * 0x9E3779B97F4A7C15ULL);
     t.train = drawSplit(data.train_images, data.train_labels, cfg, shared, cfg.train_size,
                         base ^ 0x1, perm);
-    t.test = drawSplit(data.test_images, data.test_labels, cfg, shared, cfg.test_size,
-                       base ^ 0x2, perm);
+    t.test =
+        drawSplit(data.test_images, data.test_labels, cfg, shared, cfg.test_size, base ^ 0x2, perm);
     return t;
 }
 

@@ -13,9 +13,10 @@ LanguageModelSetup resolveLanguageModel(const ModelConfig& m) {
     if (!m.checkpoint.empty()) {
         const std::string cfgFile = (fs::path(m.checkpoint) / "config.json").string();
         if (!fs::exists(cfgFile))
-            throw std::runtime_error("model.gpt.checkpoint: " + cfgFile +
-                                     " does not exist; the checkpoint folder needs the Hugging Face "
-                                     "config.json next to model.safetensors");
+            throw std::runtime_error(
+                "model.gpt.checkpoint: " + cfgFile +
+                " does not exist; the checkpoint folder needs the Hugging Face "
+                "config.json next to model.safetensors");
         out.gpt = readGpt2Config(cfgFile);
     } else {
         out.gpt.n_layer = m.n_layer;
@@ -32,16 +33,18 @@ LanguageModelSetup resolveLanguageModel(const ModelConfig& m) {
         const std::string vocab = (fs::path(dir) / "vocab.json").string();
         const std::string merges = (fs::path(dir) / "merges.txt").string();
         // With a checkpoint, vocab.json must match its vocab_size (load() says so otherwise).
-        auto tok = Gpt2BpeTokenizer::load(vocab, merges, m.checkpoint.empty() ? 0 : out.gpt.vocab_size);
+        auto tok =
+            Gpt2BpeTokenizer::load(vocab, merges, m.checkpoint.empty() ? 0 : out.gpt.vocab_size);
         out.gpt.vocab_size = tok->vocabSize();
         out.tokenizer = std::move(tok);
     } else {
         out.tokenizer = std::make_shared<ByteTokenizer>();
         if (!m.checkpoint.empty() && out.gpt.vocab_size < 256)
-            throw std::runtime_error("model.gpt.tokenizer: the checkpoint's vocab_size is " +
-                                     std::to_string(out.gpt.vocab_size) +
-                                     ", too small for the byte tokenizer (256 ids); use bpe with its "
-                                     "vocab.json and merges.txt");
+            throw std::runtime_error(
+                "model.gpt.tokenizer: the checkpoint's vocab_size is " +
+                std::to_string(out.gpt.vocab_size) +
+                ", too small for the byte tokenizer (256 ids); use bpe with its "
+                "vocab.json and merges.txt");
         if (m.checkpoint.empty()) out.gpt.vocab_size = 256;
     }
     return out;
@@ -68,13 +71,13 @@ DataSplit encodeTexts(const std::vector<std::string>& texts, const Tokenizer& to
     return split;
 }
 
-Task buildTextTask(const TaskConfig& task, const LanguageModelSetup& lm, int context,
-                   int taskIndex, unsigned seed, const std::string& fortuneRoot) {
+Task buildTextTask(const TaskConfig& task, const LanguageModelSetup& lm, int context, int taskIndex,
+                   unsigned seed, const std::string& fortuneRoot) {
     const size_t total = size_t(task.train_size) + size_t(task.test_size);
     const double testFraction = double(task.test_size) / double(total);
-    const CorpusSplit corpus = loadFortuneCorpus(task.language, task.domains,
-                                                 uint64_t(seed) * 7919ULL + uint64_t(taskIndex) * 104729ULL,
-                                                 testFraction, total, fortuneRoot);
+    const CorpusSplit corpus = loadFortuneCorpus(
+        task.language, task.domains, uint64_t(seed) * 7919ULL + uint64_t(taskIndex) * 104729ULL,
+        testFraction, total, fortuneRoot);
     Task t;
     t.name = "fortunes-" + task.language;
     if (!task.domains.empty()) {
@@ -100,7 +103,11 @@ std::string sanitizeUtf8(const std::string& s) {
     size_t i = 0;
     while (i < s.size()) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        int len = c < 0x80           ? 1
+                  : (c >> 5) == 0x6  ? 2
+                  : (c >> 4) == 0xE  ? 3
+                  : (c >> 3) == 0x1E ? 4
+                                     : 0;
         bool ok = len > 0 && i + size_t(len) <= s.size();
         for (int k = 1; ok && k < len; ++k)
             ok = (static_cast<unsigned char>(s[i + size_t(k)]) & 0xC0) == 0x80;

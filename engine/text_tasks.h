@@ -38,8 +38,8 @@ DataSplit encodeTexts(const std::vector<std::string>& texts, const Tokenizer& to
 // The text task with the given index (0 = upstream, 1 = downstream): up to test_size test
 // and train_size training fortunes of task.language (and task.domains), split by the seed.
 // num_outputs is the vocabulary size. Throws FortuneError when the package is missing.
-Task buildTextTask(const TaskConfig& task, const LanguageModelSetup& lm, int context,
-                   int taskIndex, unsigned seed, const std::string& fortuneRoot);
+Task buildTextTask(const TaskConfig& task, const LanguageModelSetup& lm, int context, int taskIndex,
+                   unsigned seed, const std::string& fortuneRoot);
 
 // Replaces invalid UTF-8 (a byte-level model can emit half a character) by U+FFFD, so
 // generated text can go into JSON and the GUI.

@@ -39,8 +39,10 @@ void interpolate(Pair& p, double alpha) {
 
 WiseFtPoint measure(Pair& p, double alpha, int subset) {
     interpolate(p, alpha);
-    const EvalResult u = evaluateSplit(*p.ft.model, headOf(p.ft.up.test, subset), p.ft.up.head, false);
-    const EvalResult d = evaluateSplit(*p.ft.model, headOf(p.ft.down.test, subset), p.ft.down.head, false);
+    const EvalResult u =
+        evaluateSplit(*p.ft.model, headOf(p.ft.up.test, subset), p.ft.up.head, false);
+    const EvalResult d =
+        evaluateSplit(*p.ft.model, headOf(p.ft.down.test, subset), p.ft.down.head, false);
     return {alpha, u.loss, u.acc, d.loss, d.acc};
 }
 
@@ -89,13 +91,15 @@ int64_t wiseFtApply(Store& store, int64_t runId, double alpha, int subset, int64
     fs::copy_file(source.pretrainedFile, preFile, fs::copy_options::overwrite_existing);
     interpolate(p, alpha);
     saveSafetensors(finalFile, moduleTensors(*p.ft.model),
-                    {{"tag", "final"}, {"wise_ft_alpha", std::to_string(alpha)},
+                    {{"tag", "final"},
+                     {"wise_ft_alpha", std::to_string(alpha)},
                      {"derived_from_run", std::to_string(runId)}});
     const int64_t ckStep = checkpointStepForRun(store, runId, step);
     store.addCheckpoint(id, 0, "pretrained", preFile);
     store.addCheckpoint(id, ckStep, "final", finalFile);
-    store.appendEvent(id, ckStep, "wise_ft",
-                      nlohmann::json{{"from_run", runId}, {"alpha", alpha}, {"step", ckStep}}.dump());
+    store.appendEvent(
+        id, ckStep, "wise_ft",
+        nlohmann::json{{"from_run", runId}, {"alpha", alpha}, {"step", ckStep}}.dump());
     RunSummary s;
     s.run_id = id;
     s.status = status::kDone;

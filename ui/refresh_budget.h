@@ -40,7 +40,7 @@ public:
 private:
     double m_share;
     int m_min, m_max;
-    double m_smoothed = -1;  // no refresh measured yet
+    double m_smoothed = -1;   // no refresh measured yet
     double m_lastCpuMs = -1;  // thread CPU time at the previous tick
     int m_interval;
 };

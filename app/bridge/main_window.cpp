@@ -43,7 +43,9 @@ constexpr int kLivePullMs = 100;
 constexpr int kLiveSlowestPullMs = 500;
 constexpr double kLiveCpuShare = 0.02;
 
-bool isLanguageModel(const ExperimentConfig& config) { return config.model.kind == "gpt"; }
+bool isLanguageModel(const ExperimentConfig& config) {
+    return config.model.kind == "gpt";
+}
 
 }  // namespace
 
@@ -194,20 +196,23 @@ void MainWindow::buildMenus() {
 
     QMenu* analyse = menuBar()->addMenu(tr("&Analyse"));
     const auto onLandscapeTab = [this] { showTab(QStringLiteral("landscape")); };
-    analyse->addAction(tr("Compute &landscape"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
-                       [this, onLandscapeTab] {
-                           onLandscapeTab();
-                           m_analysis->computeLandscape();
-                       })
+    analyse
+        ->addAction(tr("Compute &landscape"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
+                    [this, onLandscapeTab] {
+                        onLandscapeTab();
+                        m_analysis->computeLandscape();
+                    })
         ->setObjectName(QStringLiteral("landscapeAction"));
-    analyse->addAction(tr("Compute &Hessian spectrum"), QKeySequence(Qt::CTRL | Qt::Key_H), this,
-                       [this, onLandscapeTab] {
-                           onLandscapeTab();
-                           m_analysis->computeHessian();
-                       })
+    analyse
+        ->addAction(tr("Compute &Hessian spectrum"), QKeySequence(Qt::CTRL | Qt::Key_H), this,
+                    [this, onLandscapeTab] {
+                        onLandscapeTab();
+                        m_analysis->computeHessian();
+                    })
         ->setObjectName(QStringLiteral("hessianAction"));
-    analyse->addAction(tr("&Cancel analysis"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X),
-                       m_analysis, &AnalysisCoordinator::cancel)
+    analyse
+        ->addAction(tr("&Cancel analysis"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X),
+                    m_analysis, &AnalysisCoordinator::cancel)
         ->setObjectName(QStringLiteral("cancelAnalysisAction"));
     analyse->addSeparator();
     QList<QAction*> exports;
@@ -224,11 +229,13 @@ void MainWindow::buildMenus() {
     analyse->addAction(tr("Show l&andscape tab"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                        onLandscapeTab);
     // Ctrl+3..5 show the Forgetting menu's tabs; the numbers follow the tabs' order.
-    analyse->addAction(tr("Show &forgetting map"), QKeySequence(Qt::CTRL | Qt::Key_6), this,
-                       [this] { showTab(QStringLiteral("forgetting")); })
+    analyse
+        ->addAction(tr("Show &forgetting map"), QKeySequence(Qt::CTRL | Qt::Key_6), this,
+                    [this] { showTab(QStringLiteral("forgetting")); })
         ->setObjectName(QStringLiteral("showForgettingMapAction"));
-    analyse->addAction(tr("Show &samples (generated text)"), QKeySequence(Qt::CTRL | Qt::Key_7),
-                       this, [this] { showTab(QStringLiteral("samples")); })
+    analyse
+        ->addAction(tr("Show &samples (generated text)"), QKeySequence(Qt::CTRL | Qt::Key_7), this,
+                    [this] { showTab(QStringLiteral("samples")); })
         ->setObjectName(QStringLiteral("showSamplesAction"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -472,11 +479,16 @@ void MainWindow::syncAnalysisRun() {
 
 bool MainWindow::showTab(const QString& name) {
     const QString n = name.toLower();
-    if (n == QLatin1String("live")) m_centre->setCurrentWidget(m_plots);
-    else if (n == QLatin1String("landscape")) m_centre->setCurrentWidget(m_landscape);
-    else if (n == QLatin1String("forgetting")) m_centre->setCurrentWidget(m_forgetMap);
-    else if (n == QLatin1String("samples")) m_centre->setCurrentWidget(m_samples);
-    else return m_continual->showTab(n);
+    if (n == QLatin1String("live"))
+        m_centre->setCurrentWidget(m_plots);
+    else if (n == QLatin1String("landscape"))
+        m_centre->setCurrentWidget(m_landscape);
+    else if (n == QLatin1String("forgetting"))
+        m_centre->setCurrentWidget(m_forgetMap);
+    else if (n == QLatin1String("samples"))
+        m_centre->setCurrentWidget(m_samples);
+    else
+        return m_continual->showTab(n);
     return true;
 }
 
@@ -501,8 +513,10 @@ void MainWindow::chooseLandscapeExport(const QString& suffix) {
         QDir::home().filePath(QStringLiteral("forgetlab-landscape.") + suffix), filter);
     if (path.isEmpty()) return;
     if (QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
-    if (suffix == QLatin1String("csv")) m_analysis->exportCsv(path);
-    else m_analysis->exportImage(path);
+    if (suffix == QLatin1String("csv"))
+        m_analysis->exportCsv(path);
+    else
+        m_analysis->exportImage(path);
 }
 
 bool MainWindow::exportRunCsv(qint64 runId, const QString& csvPath) {
@@ -575,7 +589,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     m_analysis->cancel();
     if (m_controller->isRunning()) {
         m_liveTimer->stop();
-    m_plots->setLiveMode(false);
+        m_plots->setLiveMode(false);
         m_controller->stop();
     }
     event->accept();

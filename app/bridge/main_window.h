@@ -136,7 +136,7 @@ private:
     QAction* m_openAction = nullptr;
     QString m_liveName;
     int64_t m_liveStep = -1;
-    bool m_liveActive = false;  // the live series is still fed by the worker
+    bool m_liveActive = false;                 // the live series is still fed by the worker
     std::unique_ptr<SamplesTab> m_samplesTab;  // what the Samples tab shows
 };
 

@@ -128,10 +128,11 @@ bool RunDatabase::checkpoints(qint64 id, std::vector<CheckpointRow>& rows, QStri
                             [&] { rows = m_store->checkpoints(id); });
     if (ok) {
         // Pre-trained first among rows of one step (step 0 is also where fine-tuning starts).
-        std::stable_sort(rows.begin(), rows.end(), [](const CheckpointRow& a, const CheckpointRow& b) {
-            if (a.step != b.step) return a.step < b.step;
-            return a.tag == "pretrained" && b.tag != "pretrained";
-        });
+        std::stable_sort(rows.begin(), rows.end(),
+                         [](const CheckpointRow& a, const CheckpointRow& b) {
+                             if (a.step != b.step) return a.step < b.step;
+                             return a.tag == "pretrained" && b.tag != "pretrained";
+                         });
     }
     return ok;
 }

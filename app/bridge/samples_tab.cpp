@@ -5,7 +5,9 @@
 namespace forgetlab::app {
 namespace {
 
-bool languageModel(const ExperimentConfig& c) { return c.model.kind == "gpt"; }
+bool languageModel(const ExperimentConfig& c) {
+    return c.model.kind == "gpt";
+}
 
 }  // namespace
 
@@ -55,7 +57,8 @@ QString SamplesTab::show(qint64 id, bool liveActive, qint64 liveId) {
     RunInfo info;
     std::vector<EventRow> rows;
     QString error;
-    if (!m_db->runInfo(id, info, &error) || !m_db->events(id, "samples", rows, &error)) return error;
+    if (!m_db->runInfo(id, info, &error) || !m_db->events(id, "samples", rows, &error))
+        return error;
     // The run's configuration as recorded (a problem only keeps a default).
     const ExperimentConfig config = parseConfig(info.config_json).config;
     setRun({languageModel(config), config.eval.samples_every,
@@ -63,7 +66,8 @@ QString SamplesTab::show(qint64 id, bool liveActive, qint64 liveId) {
             QString::fromStdString(config.downstream.task.language)});
     QList<ui::SampleSet> sets;
     for (const EventRow& row : rows)
-        if (const auto set = ui::SamplesPanel::parseEvent(row.step, QByteArray::fromStdString(row.json)))
+        if (const auto set =
+                ui::SamplesPanel::parseEvent(row.step, QByteArray::fromStdString(row.json)))
             sets << *set;
     m_panel->setSampleSets(sets);
     return {};

@@ -43,7 +43,7 @@ private:
     RunDatabase* m_db;
     Setup m_liveSetup;
     QList<ui::SampleSet> m_liveSets;
-    qint64 m_shownRun = 0;    // the run the tab shows
+    qint64 m_shownRun = 0;     // the run the tab shows
     bool m_showsLive = false;  // ... and it is the live run, fed by liveEvents
 };
 

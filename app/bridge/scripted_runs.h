@@ -2,7 +2,8 @@
 // ScriptedRuns: runs a list of presets one after another through the window's normal
 // Start path, optionally followed by a "Run over seeds" sweep of one preset (its mean ±
 // std band goes to the Compare tab), then checks the preset runs in the run list (so the
-// Compare tab overlays them) and selects the last one. For demonstrations and the screenshots (forgetlab --run-presets,
+// Compare tab overlays them) and selects the last one. For demonstrations and the screenshots
+// (forgetlab --run-presets,
 // --seeds); finished() fires once everything has ended.
 
 #include <QList>

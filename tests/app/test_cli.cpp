@@ -32,7 +32,8 @@ class TestCli : public QObject {
             p.waitForFinished();
         }
         return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+                QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
     }
 
     static QJsonObject lastJsonLine(const QString& out) {
@@ -54,12 +55,13 @@ private Q_SLOTS:
         const Result sgd = cli({"run", "--preset", "split-fmnist-sgd", "--db", db, "--json"});
         QVERIFY2(sgd.code == 0, qPrintable(sgd.err));
         const QJsonObject j = lastJsonLine(sgd.out);
-        for (const char* key : {"run_id", "status", "steps", "upstream_acc_before", "upstream_acc_after",
-                                "downstream_acc_after", "forgetting", "sharpness_last",
-                                "hessian_lmax_last", "wall_seconds"})
+        for (const char* key : {"run_id", "status", "steps", "upstream_acc_before",
+                                "upstream_acc_after", "downstream_acc_after", "forgetting",
+                                "sharpness_last", "hessian_lmax_last", "wall_seconds"})
             QVERIFY2(j.contains(key), key);
         QCOMPARE(j["status"].toString(), QString("done"));
-        const double before = j["upstream_acc_before"].toDouble(), after = j["upstream_acc_after"].toDouble();
+        const double before = j["upstream_acc_before"].toDouble(),
+                     after = j["upstream_acc_after"].toDouble();
         QVERIFY(before >= 0 && before <= 1 && after >= 0 && after <= 1);
         QVERIFY2(before - after >= 0.20, qPrintable(QString("forgetting %1").arg(before - after)));
         QCOMPARE(j["forgetting"].toDouble(), before - after);
@@ -95,8 +97,9 @@ private Q_SLOTS:
         QCOMPARE(l["up_loss"].toArray().size(), 25);
         QCOMPARE(l["down_loss"].toArray().size(), 25);
         QCOMPARE(l["checkpoint_step"].toInt(), 1000);  // the final checkpoint by default
-        const Result interp = cli({"landscape", "--run", "1", "--checkpoint", "0", "--kind",
-                                   "interp", "--grid", "5", "--subset", "50", "--db", db, "--json"});
+        const Result interp =
+            cli({"landscape", "--run", "1", "--checkpoint", "0", "--kind", "interp", "--grid", "5",
+                 "--subset", "50", "--db", db, "--json"});
         QVERIFY2(interp.code == 0, qPrintable(interp.err));
         const Result hess = cli({"hessian", "--run", "1", "--topk", "3", "--trace-samples", "6",
                                  "--probe", "upstream", "--db", db, "--json"});
@@ -107,8 +110,8 @@ private Q_SLOTS:
         QVERIFY(ev[0].toDouble() >= ev[1].toDouble() && ev[1].toDouble() >= ev[2].toDouble());
         QVERIFY(h.contains("trace_mean") && h["trace_stderr"].toDouble() > 0);
         QCOMPARE(h["iterations"].toArray().size(), 3);
-        const Result missing = cli({"landscape", "--run", "1", "--checkpoint", "777", "--kind",
-                                    "1d", "--db", db});
+        const Result missing =
+            cli({"landscape", "--run", "1", "--checkpoint", "777", "--kind", "1d", "--db", db});
         QCOMPARE(missing.code, 1);
         QVERIFY2(missing.err.contains("available"), qPrintable(missing.err));
         QCOMPARE(cli({"landscape", "--run", "1", "--kind", "4d", "--db", db}).code, 2);
@@ -138,7 +141,8 @@ private Q_SLOTS:
                               "downstream_logppl_after", "forgetting_logppl"})
             QVERIFY2(j.contains(k), k);
         QVERIFY(std::abs(j["forgetting_logppl"].toDouble() -
-                         (j["upstream_logppl_after"].toDouble() - j["upstream_logppl_before"].toDouble())) < 1e-9);
+                         (j["upstream_logppl_after"].toDouble() -
+                          j["upstream_logppl_before"].toDouble())) < 1e-9);
         QVERIFY(r.err.contains("log-perplexity"));
         const QString id = QString::number(j["run_id"].toInteger());
 
@@ -152,17 +156,20 @@ private Q_SLOTS:
         QCOMPARE(c["n_embd"].toInt(), 32);
         QCOMPARE(c["vocab_size"].toInt(), 256);
 
-        const QStringList gen = {"generate", "--run", id, "--prompt", "Der", "--tokens", "12",
-                                 "--db", db, "--json"};
+        const QStringList gen = {"generate", "--run", id,     "--prompt", "Der",
+                                 "--tokens", "12",    "--db", db,         "--json"};
         const Result g1 = cli(gen), g2 = cli(gen);
         QVERIFY2(g1.code == 0, qPrintable(g1.err));
-        QCOMPARE(lastJsonLine(g1.out)["continuation"].toString(), lastJsonLine(g2.out)["continuation"].toString());
+        QCOMPARE(lastJsonLine(g1.out)["continuation"].toString(),
+                 lastJsonLine(g2.out)["continuation"].toString());
         QVERIFY(!lastJsonLine(g1.out)["continuation"].toString().isEmpty());
         // Bad input: a prompt longer than the context, an image run, a missing checkpoint tag.
-        const Result tooLong = cli({"generate", "--run", id, "--prompt", QString(40, 'x'), "--db", db});
+        const Result tooLong =
+            cli({"generate", "--run", id, "--prompt", QString(40, 'x'), "--db", db});
         QCOMPARE(tooLong.code, 1);
         QVERIFY2(tooLong.err.contains("context"), qPrintable(tooLong.err));
-        const Result noTag = cli({"export", "--run", id, "--gpt2", out, "--checkpoint", "step-3", "--db", db});
+        const Result noTag =
+            cli({"export", "--run", id, "--gpt2", out, "--checkpoint", "step-3", "--db", db});
         QCOMPARE(noTag.code, 1);
         QVERIFY2(noTag.err.contains("step-3"), qPrintable(noTag.err));
         QCOMPARE(cli({"export", "--run", id, "--db", db}).code, 2);
@@ -173,7 +180,8 @@ private Q_SLOTS:
         const QString cfg = dir.filePath("bad.json");
         QFile f(cfg);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(R"({"downstream":{"optimizer":{"lr":-0.5,"name":"sgdd"},"batch_size":0},"bogus":1})");
+        f.write(
+            R"({"downstream":{"optimizer":{"lr":-0.5,"name":"sgdd"},"batch_size":0},"bogus":1})");
         f.close();
         const Result r = cli({"run", "--config", cfg, "--db", dir.filePath("r.db")});
         QCOMPARE(r.code, 2);
@@ -197,8 +205,8 @@ private Q_SLOTS:
                    "downstream":{"steps":40,"task":{"classes":[5,6,7,8,9],"train_size":500,"test_size":200}},
                    "eval":{"every":20,"hessian_every":0}})");
         f.close();
-        const Result r = cli({"run", "--config", cfg, "--db", db, "--seeds", "2", "--replay", "0.25",
-                              "--ewc", "10", "--sam", "sam", "--json"});
+        const Result r = cli({"run", "--config", cfg, "--db", db, "--seeds", "2", "--replay",
+                              "0.25", "--ewc", "10", "--sam", "sam", "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject j = lastJsonLine(r.out);
         QCOMPARE(j["seeds"].toInt(), 2);
@@ -206,7 +214,8 @@ private Q_SLOTS:
         const double f1 = j["runs"].toArray()[0].toObject()["forgetting"].toDouble();
         const double f2 = j["runs"].toArray()[1].toObject()["forgetting"].toDouble();
         QVERIFY(std::abs(j["mean"].toObject()["forgetting"].toDouble() - (f1 + f2) / 2) < 1e-12);
-        QVERIFY(std::abs(j["std"].toObject()["forgetting"].toDouble() - std::abs(f1 - f2) / std::sqrt(2.0)) < 1e-12);
+        QVERIFY(std::abs(j["std"].toObject()["forgetting"].toDouble() -
+                         std::abs(f1 - f2) / std::sqrt(2.0)) < 1e-12);
         // The strategy flags reached the stored config.
         Store store(db.toStdString());
         const std::string stored = store.run(1).config_json;
@@ -222,7 +231,8 @@ private Q_SLOTS:
         QCOMPARE(cli({"run", "--config", cfg, "--db", db, "--ewc", "-1"}).code, 2);
     }
 
-    static QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
+    static QString writeFile(const QTemporaryDir& dir, const QString& name,
+                             const QByteArray& text) {
         const QString path = dir.filePath(name);
         QFile f(path);
         f.open(QIODevice::WriteOnly);
@@ -240,7 +250,8 @@ private Q_SLOTS:
         for (int i = 1; i <= 12; ++i) {
             csv += "t" + QByteArray::number(i);
             for (int j = 0; j < 40; ++j)
-                csv += "," + QByteArray::number(i * ((j % 2 ? -1.0 : 1.0) * (j + 1) / 10.0), 'g', 17);
+                csv +=
+                    "," + QByteArray::number(i * ((j % 2 ? -1.0 : 1.0) * (j + 1) / 10.0), 'g', 17);
             csv += "\n";
         }
         const QString rank1 = writeFile(dir, "rank1.csv", csv);
@@ -263,7 +274,8 @@ private Q_SLOTS:
             for (const char* k : {"rmse", "f1", "auc"}) QVERIFY2(c[m].toObject().contains(k), k);
         }
         // An exact rank-1 matrix is recovered by the low-rank method.
-        QVERIFY(c["lowrank"].toObject()["rmse"].toDouble() < 1e-4);  // values up to 48; the ridge biases a little
+        QVERIFY(c["lowrank"].toObject()["rmse"].toDouble() <
+                1e-4);  // values up to 48; the ridge biases a little
 
         // Too small for the protocol: refused, saying what is needed.
         const Result small = cli({"matrix", "complete", "--csv", rank1, "--holdout-rows", "11"});
@@ -319,9 +331,9 @@ private Q_SLOTS:
                    "eval":{"every":10,"hessian_every":0,"example_losses":100}})");
         QCOMPARE(cli({"run", "--config", cfg, "--db", db}).code, 0);
         QProcess p;
-        p.start(FORGETLAB_CLI_PATH, {"matrix", "sweep", "--run", "1", "--families", "pair,rotate",
-                                     "--per-family", "6", "--steps", "200", "--examples", "100",
-                                     "--db", db});
+        p.start(FORGETLAB_CLI_PATH,
+                {"matrix", "sweep", "--run", "1", "--families", "pair,rotate", "--per-family", "6",
+                 "--steps", "200", "--examples", "100", "--db", db});
         QVERIFY(p.waitForStarted());
         auto rowsDone = [&] {
             Store s(db.toStdString());
@@ -382,12 +394,14 @@ private Q_SLOTS:
         // Wait until fine-tuning has been going for a while.
         QString err;
         QTRY_VERIFY_WITH_TIMEOUT((err += QString::fromUtf8(p.readAllStandardError()),
-                                  err.count("fine-tuning step") >= 4), 60000);
+                                  err.count("fine-tuning step") >= 4),
+                                 60000);
         err += QString::fromUtf8(p.readAllStandardError());
         ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
         p.waitForFinished();
         // The last progress line printed before the kill.
-        const auto matches = QRegularExpression(R"(fine-tuning step (\d+)/\d+\s+([\d.]+) steps/s)").globalMatch(err);
+        const auto matches =
+            QRegularExpression(R"(fine-tuning step (\d+)/\d+\s+([\d.]+) steps/s)").globalMatch(err);
         int64_t printed = 0;
         double rate = 0;
         for (auto it = matches; it.hasNext();) {
@@ -406,7 +420,10 @@ private Q_SLOTS:
             if (m.key == keys::kTrainLoss) lastStored = std::max(lastStored, m.step);
         // At most about a second of metrics lost.
         QVERIFY2(lastStored >= printed - static_cast<int64_t>(rate * 1.0) - 1,
-                 qPrintable(QString("stored up to %1, printed %2 at %3 steps/s").arg(lastStored).arg(printed).arg(rate)));
+                 qPrintable(QString("stored up to %1, printed %2 at %3 steps/s")
+                                .arg(lastStored)
+                                .arg(printed)
+                                .arg(rate)));
         QCOMPARE(store.checkpoints(runs[0].id).front().tag, std::string("pretrained"));
     }
 };

@@ -40,23 +40,30 @@ private Q_SLOTS:
                                      << "downstream.optimizer.lr";
         QTest::newRow("rho < 0") << R"({"downstream":{"optimizer":{"sam":"sam","rho":-1}}})"
                                  << "downstream.optimizer.rho";
-        QTest::newRow("batch 0") << R"({"upstream":{"batch_size":0}})" << "upstream.batch_size";
+        QTest::newRow("batch 0") << R"({"upstream":{"batch_size":0}})"
+                                 << "upstream.batch_size";
         QTest::newRow("unknown optimizer") << R"({"downstream":{"optimizer":{"name":"lion"}}})"
                                            << "downstream.optimizer.name";
-        QTest::newRow("unknown key") << R"({"model":{"widths":[3]}})" << "model.widths";
-        QTest::newRow("wrong type") << R"({"seed":"one"})" << "seed";
-        QTest::newRow("wrong list type") << R"({"model":{"hidden":[1.5]}})" << "model.hidden";
+        QTest::newRow("unknown key") << R"({"model":{"widths":[3]}})"
+                                     << "model.widths";
+        QTest::newRow("wrong type") << R"({"seed":"one"})"
+                                    << "seed";
+        QTest::newRow("wrong list type") << R"({"model":{"hidden":[1.5]}})"
+                                         << "model.hidden";
         QTest::newRow("class out of range") << R"({"upstream":{"task":{"classes":[0,12]}}})"
                                             << "upstream.task.classes";
-        QTest::newRow("nested not object") << R"({"eval":3})" << "eval";
+        QTest::newRow("nested not object") << R"({"eval":3})"
+                                           << "eval";
         QTest::newRow("ewc lambda < 0") << R"({"strategies":{"ewc":{"lambda":-1}}})"
                                         << "strategies.ewc.lambda";
-        QTest::newRow("replay without data") << R"({"strategies":{"replay":{"ratio":0.2,"buffer":0}}})"
-                                             << "strategies.replay.buffer";
+        QTest::newRow("replay without data")
+            << R"({"strategies":{"replay":{"ratio":0.2,"buffer":0}}})"
+            << "strategies.replay.buffer";
         QTest::newRow("replay ratio 1") << R"({"strategies":{"replay":{"ratio":1.0}}})"
                                         << "strategies.replay.ratio";
-        QTest::newRow("lwf temperature 0") << R"({"strategies":{"lwf":{"lambda":1,"temperature":0}}})"
-                                           << "strategies.lwf.temperature";
+        QTest::newRow("lwf temperature 0")
+            << R"({"strategies":{"lwf":{"lambda":1,"temperature":0}}})"
+            << "strategies.lwf.temperature";
     }
     void badValues() {
         QFETCH(QString, json);

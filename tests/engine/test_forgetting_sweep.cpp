@@ -273,9 +273,11 @@ private Q_SLOTS:
         s.examples = 30;
         const auto plan = sweepPlan(lm, s);
         QCOMPARE(plan.size(), size_t(2));
-        QCOMPARE(QString::fromStdString(plan[0].name), QString("domain de/zitate"));  // the largest file
+        QCOMPARE(QString::fromStdString(plan[0].name),
+                 QString("domain de/zitate"));  // the largest file
         QCOMPARE(plan[0].task.domains, std::vector<std::string>{"zitate"});
-        QCOMPARE(plan[0].task.test_size + plan[0].task.train_size, 180);  // capped by the phase sizes
+        QCOMPARE(plan[0].task.test_size + plan[0].task.train_size,
+                 180);  // capped by the phase sizes
         QVERIFY(plan[1].task.domains.front() != "zitate");
 
         QTemporaryDir dir;
@@ -298,8 +300,8 @@ private Q_SLOTS:
         defaults.per_family = 1;
         defaults.steps = 2;
         defaults.examples = 30;
-        QCOMPARE(QString::fromStdString(store.matrixInfo(createSweep(store, source.run_id, defaults))
-                                            .config_json)
+        QCOMPARE(QString::fromStdString(
+                     store.matrixInfo(createSweep(store, source.run_id, defaults)).config_json)
                      .contains("\"domain\""),
                  true);
 

@@ -33,8 +33,7 @@ class TestIdxReader : public QObject {
             QFAIL("expected a DataError");
         } catch (const DataError& e) {
             const std::string msg = e.what();
-            for (const auto& f : fragments)
-                QVERIFY2(msg.find(f) != std::string::npos, msg.c_str());
+            for (const auto& f : fragments) QVERIFY2(msg.find(f) != std::string::npos, msg.c_str());
         }
     }
 

@@ -86,7 +86,8 @@ private Q_SLOTS:
             }
             for (int64_t f = 0; f < w[i].size(0); ++f) {
                 const double dn = d[i][f].norm().item<double>(), wn = w[i][f].norm().item<double>();
-                QVERIFY2(std::abs(dn - wn) < 1e-5 * wn, qPrintable(QString("%1 vs %2").arg(dn).arg(wn)));
+                QVERIFY2(std::abs(dn - wn) < 1e-5 * wn,
+                         qPrintable(QString("%1 vs %2").arg(dn).arg(wn)));
             }
         }
         // Seeded: the same seed gives the same direction.
@@ -122,9 +123,14 @@ private Q_SLOTS:
             for (size_t i = 0; i < 7; ++i) {
                 const double a = r.xs[i], b = r.ys[j];
                 auto p = before[0] + a * d1[0] + b * d2[0];
-                const double expected = (0.5 * (c * p * p).sum() + (bias * bias).sum()).item<double>();
+                const double expected =
+                    (0.5 * (c * p * p).sum() + (bias * bias).sum()).item<double>();
                 QVERIFY2(std::abs(r.up_loss[j * 7 + i] - expected) < 1e-10,
-                         qPrintable(QString("(%1,%2): %3 vs %4").arg(a).arg(b).arg(r.up_loss[j * 7 + i]).arg(expected)));
+                         qPrintable(QString("(%1,%2): %3 vs %4")
+                                        .arg(a)
+                                        .arg(b)
+                                        .arg(r.up_loss[j * 7 + i])
+                                        .arg(expected)));
                 QCOMPARE(r.down_loss[j * 7 + i], 2 * r.up_loss[j * 7 + i]);
             }
         }
@@ -156,7 +162,8 @@ private Q_SLOTS:
         const auto i0 = std::find(r.xs.begin(), r.xs.end(), 0.0) - r.xs.begin();
         const auto i1 = std::find(r.xs.begin(), r.xs.end(), 1.0) - r.xs.begin();
         QVERIFY(i0 < long(r.xs.size()) && i1 < long(r.xs.size()));
-        for (auto [file, idx] : {std::pair{m_source.pretrainedFile, i0}, std::pair{m_source.checkpointFile, i1}}) {
+        for (auto [file, idx] :
+             {std::pair{m_source.pretrainedFile, i0}, std::pair{m_source.checkpointFile, i1}}) {
             LoadedModel m = loadModel(m_source.config, file);
             const EvalResult u = evaluateSplit(*m.model, headOf(m.up.test, 100), m.up.head);
             const EvalResult d = evaluateSplit(*m.model, headOf(m.down.test, 100), m.down.head);
@@ -190,7 +197,8 @@ private Q_SLOTS:
         ProgressFn progress = [&](int64_t n, int64_t) {
             if (n == 3) cancel = true;
         };
-        const LandscapeResult stopped = landscapeOnModel(*m.model, sets, req, nullptr, progress, &cancel);
+        const LandscapeResult stopped =
+            landscapeOnModel(*m.model, sets, req, nullptr, progress, &cancel);
         QVERIFY(stopped.cancelled);
         QCOMPARE(stopped.evaluations, int64_t(3));
         QVERIFY(sameWeights(m.model->parameters(), before));
@@ -250,7 +258,9 @@ private Q_SLOTS:
             computeLandscape(missing, req);
             QFAIL("expected an error");
         } catch (const std::runtime_error& e) {
-            QVERIFY2(std::string(e.what()).find("/nonexistent/final.safetensors") != std::string::npos, e.what());
+            QVERIFY2(
+                std::string(e.what()).find("/nonexistent/final.safetensors") != std::string::npos,
+                e.what());
         }
     }
 };

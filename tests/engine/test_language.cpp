@@ -156,12 +156,15 @@ private Q_SLOTS:
 
     void sanitizeUtf8KeepsTextAndReplacesBrokenBytes() {
         QCOMPARE(sanitizeUtf8("Grüße\n\tok"), std::string("Grüße\n\tok"));
-        QCOMPARE(sanitizeUtf8("a\xC3"), std::string("a\xEF\xBF\xBD"));       // cut character
-        QCOMPARE(sanitizeUtf8("\x01x"), std::string("\xEF\xBF\xBDx"));        // control byte
+        QCOMPARE(sanitizeUtf8("a\xC3"), std::string("a\xEF\xBF\xBD"));  // cut character
+        QCOMPARE(sanitizeUtf8("\x01x"), std::string("\xEF\xBF\xBDx"));  // control byte
         QCOMPARE(sanitizeUtf8("\xC0\xAF"), std::string("\xEF\xBF\xBD\xEF\xBF\xBD"));  // overlong
-        QCOMPARE(sanitizeUtf8("\xED\xA0\x80").size(), size_t(9));            // a surrogate
+        QCOMPARE(sanitizeUtf8("\xED\xA0\x80").size(), size_t(9));                     // a surrogate
         // JSON accepts every result.
-        QVERIFY(!nlohmann::json(sanitizeUtf8("\xFF\xFE" "abc\xE2\x82")).dump().empty());
+        QVERIFY(!nlohmann::json(sanitizeUtf8("\xFF\xFE"
+                                             "abc\xE2\x82"))
+                     .dump()
+                     .empty());
     }
 
     void configRoundTripAndErrors() {
@@ -192,8 +195,8 @@ private Q_SLOTS:
         bad.downstream.task.language = "fr";
         bad.eval.samples_prompts = {std::string(40, 'x')};  // longer than the 32-token context
         const auto f = fields(bad);
-        for (const char* want : {"model.gpt.n_embd", "model.lora.targets", "downstream.task.language",
-                                 "eval.samples.prompts[0]"})
+        for (const char* want : {"model.gpt.n_embd", "model.lora.targets",
+                                 "downstream.task.language", "eval.samples.prompts[0]"})
             QVERIFY2(f.count(want), want);
 
         ExperimentConfig mixed = c;
@@ -206,7 +209,8 @@ private Q_SLOTS:
         seq.sequence.tasks = 3;
         QVERIFY(fields(seq).count("sequence.tasks"));
 
-        const ConfigParseResult typo = parseConfig(R"({"model": {"kind": "gpt", "gpt": {"layers": 2}}})");
+        const ConfigParseResult typo =
+            parseConfig(R"({"model": {"kind": "gpt", "gpt": {"layers": 2}}})");
         QVERIFY(!typo.ok());
         QCOMPARE(typo.errors.front().field, std::string("model.gpt.layers"));
     }
@@ -261,10 +265,13 @@ private Q_SLOTS:
         Collector again;
         run(c, again);
         QCOMPARE(again.points.size(), sink.points.size());
-        for (size_t i = 0; i < sink.points.size(); ++i) QCOMPARE(again.points[i].value, sink.points[i].value);
+        for (size_t i = 0; i < sink.points.size(); ++i)
+            QCOMPARE(again.points[i].value, sink.points[i].value);
         std::vector<std::string> a, b;
-        for (const auto& e : sink.events) if (e.kind == "samples") a.push_back(e.json);
-        for (const auto& e : again.events) if (e.kind == "samples") b.push_back(e.json);
+        for (const auto& e : sink.events)
+            if (e.kind == "samples") a.push_back(e.json);
+        for (const auto& e : again.events)
+            if (e.kind == "samples") b.push_back(e.json);
         QCOMPARE(a, b);
     }
 
@@ -342,7 +349,8 @@ private Q_SLOTS:
         Collector sink;
         RunSummary s = run(c, sink);
         QCOMPARE(s.status, std::string(status::kFailed));
-        QVERIFY2(s.error.find("apt") != std::string::npos && s.error.find("fortunes") != std::string::npos,
+        QVERIFY2(s.error.find("apt") != std::string::npos &&
+                     s.error.find("fortunes") != std::string::npos,
                  s.error.c_str());
 
         // Tokenizer files that disagree with the checkpoint's vocab_size.
@@ -359,7 +367,8 @@ private Q_SLOTS:
         c.model.tokenizer = "bpe";
         s = run(c, sink);
         QCOMPARE(s.status, std::string(status::kFailed));
-        QVERIFY2(s.error.find("vocab.json") != std::string::npos && s.error.find("300") != std::string::npos,
+        QVERIFY2(s.error.find("vocab.json") != std::string::npos &&
+                     s.error.find("300") != std::string::npos,
                  s.error.c_str());
 
         // A BPE prompt longer than the context (only known once tokenized).

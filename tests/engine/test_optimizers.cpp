@@ -59,7 +59,8 @@ private Q_SLOTS:
         auto w0 = torch::randn({5, 7});
         auto b0 = torch::randn({7});
         auto x = torch::randn({16, 5});
-        auto opts = torch::optim::SGDOptions(0.05).momentum(momentum).nesterov(nesterov).weight_decay(wd);
+        auto opts =
+            torch::optim::SGDOptions(0.05).momentum(momentum).nesterov(nesterov).weight_decay(wd);
         auto run = [&](bool ours) {
             auto w = w0.clone().requires_grad_(true);
             auto b = b0.clone().requires_grad_(true);

@@ -108,7 +108,7 @@ private Q_SLOTS:
                  "fine-tuning from the cache differs from fine-tuning after pre-training");
         // Metric cadence: train loss every step, evaluation every 10, Hessian every 20.
         QCOMPARE(c1.series(keys::kTrainLoss).size(), size_t(40));
-        QCOMPARE(c1.series(keys::kUpTestAcc).size(), size_t(5));  // steps 0,10,..,40
+        QCOMPARE(c1.series(keys::kUpTestAcc).size(), size_t(5));    // steps 0,10,..,40
         QCOMPARE(c1.series(keys::kHessianLmax).size(), size_t(3));  // steps 0,20,40
         QCOMPARE(c1.series(keys::kSharpness).size(), size_t(5));
         QCOMPARE(s1.upstream_acc_before, c1.series(keys::kUpTestAcc).front().value);
@@ -200,7 +200,8 @@ private Q_SLOTS:
         QCOMPARE(pre.size(), fin.size());
         QVERIFY(!pre.empty());
         bool changed = false;
-        for (size_t i = 0; i < pre.size(); ++i) changed |= !torch::equal(pre[i].second, fin[i].second);
+        for (size_t i = 0; i < pre.size(); ++i)
+            changed |= !torch::equal(pre[i].second, fin[i].second);
         QVERIFY(changed);
     }
 
@@ -257,7 +258,10 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(SafetensorsError, loadSafetensors(p));  // past the end
         write(R"({"a":{"dtype":"Q7","shape":[1],"data_offsets":[0,1]}})", 1);
         QVERIFY_THROWS_EXCEPTION(SafetensorsError, loadSafetensors(p));  // unknown dtype
-        { std::ofstream(p, std::ios::binary | std::ios::trunc) << "\xff\xff\xff\xff\xff\xff\xff\x7f"; }
+        {
+            std::ofstream(p, std::ios::binary | std::ios::trunc)
+                << "\xff\xff\xff\xff\xff\xff\xff\x7f";
+        }
         QVERIFY_THROWS_EXCEPTION(SafetensorsError, loadSafetensors(p));  // absurd length
     }
 };

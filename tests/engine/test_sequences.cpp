@@ -18,8 +18,12 @@ namespace {
 
 class Collector : public MetricSink {
 public:
-    void onMetrics(const std::vector<MetricPoint>& p) override { points.insert(points.end(), p.begin(), p.end()); }
-    void onEvent(int64_t, const std::string& kind, const std::string&) override { events.push_back(kind); }
+    void onMetrics(const std::vector<MetricPoint>& p) override {
+        points.insert(points.end(), p.begin(), p.end());
+    }
+    void onEvent(int64_t, const std::string& kind, const std::string&) override {
+        events.push_back(kind);
+    }
     std::vector<MetricPoint> points;
     std::vector<std::string> events;
 };
@@ -77,10 +81,12 @@ private Q_SLOTS:
             QCOMPARE(s.fwt, m.fwt);
             // Each task is learned when trained on.
             for (int i = 0; i < 3; ++i) QVERIFY(s.accuracy_matrix[i][i] > 0.5);
-            QCOMPARE(std::count(sink.events.begin(), sink.events.end(), std::string("accuracy_row")), 3L);
+            QCOMPARE(
+                std::count(sink.events.begin(), sink.events.end(), std::string("accuracy_row")),
+                3L);
             int task2 = 0;
             for (const auto& p : sink.points) task2 += p.key == "task2_acc";
-            QCOMPARE(task2, 6);  // steps 20, 40, ..., 120
+            QCOMPARE(task2, 6);                                 // steps 20, 40, ..., 120
             if (head == "shared") QVERIFY(s.forgetting > 0.3);  // class-incremental forgets
         }
     }
@@ -141,10 +147,12 @@ private Q_SLOTS:
             for (const auto& row : store.checkpoints(id))
                 if (row.tag == "final") derived = store.checkpointPath(row);
             const auto got = loadSafetensors(derived);
-            const auto want = loadSafetensors(alpha == 0.0 ? src.pretrainedFile : src.checkpointFile);
+            const auto want =
+                loadSafetensors(alpha == 0.0 ? src.pretrainedFile : src.checkpointFile);
             QCOMPARE(got.size(), want.size());
             std::map<std::string, torch::Tensor> byName(want.begin(), want.end());
-            for (const auto& [name, t] : got) QVERIFY2(torch::equal(t, byName.at(name)), name.c_str());
+            for (const auto& [name, t] : got)
+                QVERIFY2(torch::equal(t, byName.at(name)), name.c_str());
         }
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, wiseFtApply(store, s.run_id, 1.5));
     }

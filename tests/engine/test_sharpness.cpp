@@ -33,7 +33,8 @@ private Q_SLOTS:
     void hessianOnLeastSquares() {
         torch::manual_seed(3);
         const int64_t n = 200, d = 6;
-        auto x = torch::randn({n, d}, torch::kFloat64) * torch::linspace(0.5, 3.0, d, torch::kFloat64);
+        auto x =
+            torch::randn({n, d}, torch::kFloat64) * torch::linspace(0.5, 3.0, d, torch::kFloat64);
         auto y = torch::randn({n}, torch::kFloat64);
         auto w = torch::zeros({d}, torch::kFloat64).requires_grad_(true);
         auto bias = torch::zeros({1}, torch::kFloat64).requires_grad_(true);

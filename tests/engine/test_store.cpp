@@ -34,10 +34,12 @@ private Q_SLOTS:
             Store s(path);
             QCOMPARE(s.journalMode(), std::string("wal"));
             id = s.createRun("first", R"({"a":1})", 7, "cpu");
-            s.appendMetrics(id, {{0, "up_test_acc", 0.9}, {1, "train_loss", 2.5},
-                                 {2, "train_loss", std::nan("")}});
+            s.appendMetrics(
+                id,
+                {{0, "up_test_acc", 0.9}, {1, "train_loss", 2.5}, {2, "train_loss", std::nan("")}});
             s.appendEvent(id, 1, "knob", R"({"name":"lr","value":0.01})");
-            s.addCheckpoint(id, 0, "pretrained", s.directory() + "/checkpoints/run-1/p.safetensors");
+            s.addCheckpoint(id, 0, "pretrained",
+                            s.directory() + "/checkpoints/run-1/p.safetensors");
             s.finishRun(id, status::kDone, R"({"forgetting":0.5})");
         }
         Store s(path);

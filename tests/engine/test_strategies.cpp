@@ -21,7 +21,9 @@ Task markedTask(double value, int rows, int head) {
     return t;
 }
 
-bool near(double a, double b, double tol = 1e-9) { return std::abs(a - b) <= tol; }
+bool near(double a, double b, double tol = 1e-9) {
+    return std::abs(a - b) <= tol;
+}
 
 }  // namespace
 
@@ -57,8 +59,8 @@ private Q_SLOTS:
         auto s = torch::tensor({{0.0, 1.0}}, torch::kFloat64);
         auto t = torch::tensor({{2.0, 0.0}}, torch::kFloat64);
         const double T = 2.0;
-        const double q1 = std::exp(1.0) / (std::exp(1.0) + 1.0), q2 = 1.0 - q1;   // softmax(t/T)
-        const double z = std::log(1.0 + std::exp(0.5));                            // logsumexp(0, .5)
+        const double q1 = std::exp(1.0) / (std::exp(1.0) + 1.0), q2 = 1.0 - q1;  // softmax(t/T)
+        const double z = std::log(1.0 + std::exp(0.5));                          // logsumexp(0, .5)
         const double expected = -(q1 * (0.0 - z) + q2 * (0.5 - z));
         QVERIFY(near(lwfLoss(s, t, T).item<double>(), expected));
         // Identical logits at any temperature give the entropy of the softened teacher.
@@ -79,7 +81,8 @@ private Q_SLOTS:
         for (const auto& p : params) manual.push_back(torch::zeros_like(p));
         for (int i = 0; i < 6; ++i) {
             auto out = model->forward(up.train.input.slice(0, i, i + 1), 0);
-            auto loss = torch::nn::functional::cross_entropy(out, up.train.target.slice(0, i, i + 1));
+            auto loss =
+                torch::nn::functional::cross_entropy(out, up.train.target.slice(0, i, i + 1));
             auto g = torch::autograd::grad({loss}, params);
             for (size_t k = 0; k < params.size(); ++k) manual[k] += g[k].pow(2) / 6.0;
         }

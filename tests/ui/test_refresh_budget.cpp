@@ -21,14 +21,14 @@ private Q_SLOTS:
 // 3% of a core, between 100 and 500 ms.
 void TestRefreshBudget::costOverShareClamped() {
     RefreshBudget budget(0.03, 100, 500);
-    QCOMPARE(budget.interval(), 100);          // before anything is measured
-    QCOMPARE(budget.record(6.0), 200);         // 6 ms / 0.03 = 200 ms
+    QCOMPARE(budget.interval(), 100);   // before anything is measured
+    QCOMPARE(budget.record(6.0), 200);  // 6 ms / 0.03 = 200 ms
     budget.reset();
-    QCOMPARE(budget.record(1.5), 100);         // 50 ms wanted: no faster than 10 Hz
+    QCOMPARE(budget.record(1.5), 100);  // 50 ms wanted: no faster than 10 Hz
     budget.reset();
-    QCOMPARE(budget.record(30.0), 500);        // 1000 ms wanted: no slower than 2 Hz
+    QCOMPARE(budget.record(30.0), 500);  // 1000 ms wanted: no slower than 2 Hz
     budget.reset();
-    QCOMPARE(budget.record(4.5), 150);         // exactly on the millisecond
+    QCOMPARE(budget.record(4.5), 150);  // exactly on the millisecond
     RefreshBudget half(0.5, 10, 1000);
     QCOMPARE(half.record(20.0), 40);
 }
