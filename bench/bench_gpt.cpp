@@ -26,10 +26,10 @@
 #include "bench/interleave.h"
 #include "bench/python_reference.h"
 #include "bench/result_row.h"
-#include "engine/gpt_model.h"
-#include "engine/optimizers.h"
-#include "engine/safetensors.h"
-#include "engine/tasks.h"
+#include "engine/models/internal/gpt_model.h"
+#include "engine/optim/internal/optimizers.h"
+#include "engine/models/internal/safetensors.h"
+#include "engine/data/internal/tasks.h"
 
 using namespace forgetlab;
 using namespace forgetlab::bench;

@@ -16,17 +16,17 @@
 #include <thread>
 
 #include "app/bridge/main_window.h"
-#include "app/bridge/run_controller.h"
+#include "app/bridge/jobs/run_controller.h"
 #include "bench/bench_args.h"
 #include "bench/interleave.h"
 #include "bench/other_load.h"
 #include "bench/result_row.h"
-#include "engine/config.h"
-#include "engine/presets.h"
-#include "engine/run_control.h"
-#include "engine/run_session.h"
-#include "engine/store.h"
-#include "ui/setup_panel.h"
+#include "engine/core/config.h"
+#include "engine/core/presets.h"
+#include "engine/core/run_control.h"
+#include "engine/sessions/run_session.h"
+#include "engine/store/store.h"
+#include "ui/setup/setup_panel.h"
 
 using namespace forgetlab;
 using namespace forgetlab::bench;

@@ -17,9 +17,9 @@
 #include "bench/bench_args.h"
 #include "bench/interleave.h"
 #include "bench/result_row.h"
-#include "engine/evaluation.h"
-#include "engine/landscape.h"
-#include "engine/sharpness.h"
+#include "engine/measure/internal/evaluation.h"
+#include "engine/analysis/internal/landscape.h"
+#include "engine/measure/internal/sharpness.h"
 
 using namespace forgetlab;
 using namespace forgetlab::bench;

@@ -24,7 +24,7 @@
 #include "bench/bench_args.h"
 #include "bench/interleave.h"
 #include "bench/result_row.h"
-#include "engine/forgetting_matrix.h"
+#include "engine/forgetting/forgetting_matrix.h"
 
 using namespace forgetlab;
 using namespace forgetlab::bench;

@@ -11,8 +11,8 @@
 #include "bench/bench_args.h"
 #include "bench/interleave.h"
 #include "bench/result_row.h"
-#include "engine/optimizers.h"
-#include "engine/strategies.h"
+#include "engine/optim/internal/optimizers.h"
+#include "engine/train/internal/strategies.h"
 
 using namespace forgetlab;
 using namespace forgetlab::bench;

@@ -3,8 +3,8 @@
 #include <stdexcept>
 
 #include "bench/interleave.h"
-#include "engine/optimizers.h"
-#include "engine/tasks.h"
+#include "engine/optim/internal/optimizers.h"
+#include "engine/data/internal/tasks.h"
 
 namespace forgetlab::bench {
 

@@ -10,8 +10,8 @@
 
 #include <torch/torch.h>
 
-#include "engine/config.h"
-#include "engine/models.h"
+#include "engine/core/config.h"
+#include "engine/models/internal/models.h"
 
 namespace forgetlab::bench {
 

@@ -9,10 +9,11 @@ PACKAGES=(
   cmake g++
   qt6-base-dev libqcustomplot-dev
   libtorch-dev libopenblas0-openmp
-  libsqlite3-dev nlohmann-json3-dev zlib1g-dev
+  libsqlite3-dev nlohmann-json3-dev zlib1g-dev libeigen3-dev
   dataset-fashion-mnist fortunes fortunes-de fortunes-es
   python3-torch
   python3-numpy
+  clang-format
 )
 
 missing=()

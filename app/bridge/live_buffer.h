@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/run_types.h"
+#include "engine/core/run_types.h"
 
 namespace forgetlab::app {
 

@@ -14,23 +14,23 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include "app/bridge/analysis_coordinator.h"
-#include "app/bridge/continual_tabs.h"
+#include "app/bridge/tabs/analysis_coordinator.h"
+#include "app/bridge/tabs/continual_tabs.h"
 #include "app/bridge/live_buffer.h"
-#include "app/bridge/forgetting_map_controller.h"
+#include "app/bridge/jobs/forgetting_map_controller.h"
 #include "app/bridge/preset_choices.h"
-#include "app/bridge/run_controller.h"
+#include "app/bridge/jobs/run_controller.h"
 #include "app/bridge/run_database.h"
-#include "engine/presets.h"
-#include "ui/forgetting_map_tab.h"
-#include "ui/knob_panel.h"
-#include "ui/landscape_panel.h"
-#include "ui/live_plots.h"
-#include "ui/run_actions.h"
-#include "ui/run_list.h"
-#include "ui/run_status.h"
-#include "ui/samples_panel.h"
-#include "ui/setup_panel.h"
+#include "engine/core/presets.h"
+#include "ui/forgetting_map/forgetting_map_tab.h"
+#include "ui/live/knob_panel.h"
+#include "ui/landscape/landscape_panel.h"
+#include "ui/live/live_plots.h"
+#include "ui/live/run_actions.h"
+#include "ui/runs/run_list.h"
+#include "ui/live/run_status.h"
+#include "ui/samples/samples_panel.h"
+#include "ui/setup/setup_panel.h"
 
 namespace forgetlab::app {
 
@@ -42,10 +42,6 @@ namespace {
 constexpr int kLivePullMs = 100;
 constexpr int kLiveSlowestPullMs = 500;
 constexpr double kLiveCpuShare = 0.02;
-
-bool isLanguageModel(const ExperimentConfig& config) {
-    return config.model.kind == "gpt";
-}
 
 }  // namespace
 

@@ -13,9 +13,9 @@
 #include <memory>
 
 #include "app/bridge/metatypes.h"
-#include "app/bridge/samples_tab.h"
-#include "ui/refresh_budget.h"
-#include "ui/samples_panel.h"
+#include "app/bridge/tabs/samples_tab.h"
+#include "ui/live/refresh_budget.h"
+#include "ui/samples/samples_panel.h"
 
 class QAction;
 class QLabel;

@@ -3,6 +3,6 @@
 
 #include <QMetaType>
 
-#include "engine/run_types.h"
+#include "engine/core/run_types.h"
 
 Q_DECLARE_METATYPE(forgetlab::RunSummary)

@@ -2,8 +2,8 @@
 
 #include <exception>
 
-#include "engine/config.h"
-#include "engine/presets.h"
+#include "engine/core/config.h"
+#include "engine/core/presets.h"
 
 namespace forgetlab::app {
 

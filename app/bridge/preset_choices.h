@@ -5,7 +5,7 @@
 #include <QStringList>
 #include <QVector>
 
-#include "ui/setup_panel.h"
+#include "ui/setup/setup_panel.h"
 
 namespace forgetlab::app {
 

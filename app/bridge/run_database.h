@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/run_types.h"
-#include "engine/store.h"
-#include "ui/run_list.h"
+#include "engine/core/run_types.h"
+#include "engine/store/store.h"
+#include "ui/runs/run_list.h"
 
 namespace forgetlab::app {
 

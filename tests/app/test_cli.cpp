@@ -12,7 +12,7 @@
 
 #include <cmath>
 
-#include "engine/store.h"
+#include "engine/store/store.h"
 
 using namespace forgetlab;
 

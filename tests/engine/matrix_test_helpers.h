@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/forgetting_matrix.h"
+#include "engine/forgetting/forgetting_matrix.h"
 
 namespace forgetlab::test {
 

@@ -1,8 +1,8 @@
 // Configuration parsing and validation: every problem names its field.
 #include <QtTest>
 
-#include "engine/config.h"
-#include "engine/presets.h"
+#include "engine/core/config.h"
+#include "engine/core/presets.h"
 
 using namespace forgetlab;
 

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <random>
 
-#include "engine/forgetting_matrix.h"
+#include "engine/forgetting/forgetting_matrix.h"
 #include "tests/engine/matrix_test_helpers.h"
 
 using namespace forgetlab;

@@ -12,11 +12,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/example_forgetting.h"
-#include "engine/fashion_mnist.h"
-#include "engine/forgetting_sweep.h"
-#include "engine/run_session.h"
-#include "engine/tasks.h"
+#include "engine/measure/internal/example_forgetting.h"
+#include "engine/data/fashion_mnist.h"
+#include "engine/sessions/forgetting_sweep.h"
+#include "engine/sessions/run_session.h"
+#include "engine/data/internal/tasks.h"
 
 using namespace forgetlab;
 

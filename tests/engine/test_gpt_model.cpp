@@ -10,9 +10,9 @@
 #include <map>
 #include <string>
 
-#include "engine/gpt_model.h"
-#include "engine/safetensors.h"
-#include "engine/sharpness.h"
+#include "engine/models/internal/gpt_model.h"
+#include "engine/models/internal/safetensors.h"
+#include "engine/measure/internal/sharpness.h"
 
 using namespace forgetlab;
 

@@ -4,8 +4,8 @@
 
 #include <fstream>
 
-#include "engine/fashion_mnist.h"
-#include "engine/idx_reader.h"
+#include "engine/data/fashion_mnist.h"
+#include "engine/data/idx_reader.h"
 
 using namespace forgetlab;
 

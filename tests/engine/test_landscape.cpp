@@ -8,12 +8,12 @@
 
 #include <cmath>
 
-#include "engine/analysis.h"
-#include "engine/analysis_model.h"
-#include "engine/evaluation.h"
-#include "engine/landscape.h"
-#include "engine/runner.h"
-#include "engine/store.h"
+#include "engine/analysis/analysis.h"
+#include "engine/analysis/internal/analysis_model.h"
+#include "engine/measure/internal/evaluation.h"
+#include "engine/analysis/internal/landscape.h"
+#include "engine/train/runner.h"
+#include "engine/store/store.h"
 
 using namespace forgetlab;
 

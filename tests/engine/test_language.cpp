@@ -15,14 +15,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/evaluation.h"
-#include "engine/example_forgetting.h"
-#include "engine/experiment_tasks.h"
-#include "engine/gpt_model.h"
-#include "engine/runner.h"
-#include "engine/safetensors.h"
-#include "engine/store.h"
-#include "engine/text_tasks.h"
+#include "engine/measure/internal/evaluation.h"
+#include "engine/measure/internal/example_forgetting.h"
+#include "engine/data/internal/experiment_tasks.h"
+#include "engine/models/internal/gpt_model.h"
+#include "engine/train/runner.h"
+#include "engine/models/internal/safetensors.h"
+#include "engine/store/store.h"
+#include "engine/data/internal/text_tasks.h"
 
 using namespace forgetlab;
 namespace fs = std::filesystem;

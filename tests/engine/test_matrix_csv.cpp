@@ -7,7 +7,7 @@
 #include <cmath>
 #include <fstream>
 
-#include "engine/forgetting_matrix.h"
+#include "engine/forgetting/forgetting_matrix.h"
 #include "tests/engine/matrix_test_helpers.h"
 
 using namespace forgetlab;

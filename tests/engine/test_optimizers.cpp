@@ -6,10 +6,10 @@
 
 #include <cmath>
 
-#include "engine/lr_schedule.h"
-#include "engine/optimizers.h"
-#include "engine/sam_optimizer.h"
-#include "engine/sgd_optimizer.h"
+#include "engine/optim/lr_schedule.h"
+#include "engine/optim/internal/optimizers.h"
+#include "engine/optim/internal/sam_optimizer.h"
+#include "engine/optim/internal/sgd_optimizer.h"
 
 using namespace forgetlab;
 

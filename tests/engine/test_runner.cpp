@@ -10,8 +10,8 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/runner.h"
-#include "engine/safetensors.h"
+#include "engine/train/runner.h"
+#include "engine/models/internal/safetensors.h"
 
 using namespace forgetlab;
 

@@ -4,13 +4,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "engine/analysis_model.h"
-#include "engine/cl_metrics.h"
-#include "engine/run_session.h"
-#include "engine/runner.h"
-#include "engine/safetensors.h"
-#include "engine/sequence_runner.h"
-#include "engine/wise_ft.h"
+#include "engine/analysis/internal/analysis_model.h"
+#include "engine/measure/cl_metrics.h"
+#include "engine/sessions/run_session.h"
+#include "engine/train/runner.h"
+#include "engine/models/internal/safetensors.h"
+#include "engine/train/internal/sequence_runner.h"
+#include "engine/analysis/wise_ft.h"
 
 using namespace forgetlab;
 

@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "engine/sharpness.h"
+#include "engine/measure/internal/sharpness.h"
 
 using namespace forgetlab;
 

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/store.h"
+#include "engine/store/store.h"
 
 using namespace forgetlab;
 

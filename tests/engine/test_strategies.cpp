@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "engine/cl_metrics.h"
-#include "engine/strategies.h"
+#include "engine/measure/cl_metrics.h"
+#include "engine/train/internal/strategies.h"
 
 using namespace forgetlab;
 

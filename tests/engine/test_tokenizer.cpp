@@ -10,8 +10,8 @@
 #include <random>
 #include <set>
 
-#include "engine/fortunes.h"
-#include "engine/tokenizer.h"
+#include "engine/data/fortunes.h"
+#include "engine/data/tokenizer.h"
 
 using namespace forgetlab;
 

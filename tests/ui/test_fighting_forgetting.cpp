@@ -17,23 +17,23 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "app/bridge/continual_tabs.h"
+#include "app/bridge/tabs/continual_tabs.h"
 #include "app/bridge/main_window.h"
-#include "app/bridge/run_controller.h"
-#include "app/bridge/wise_ft_controller.h"
-#include "engine/run_control.h"
-#include "engine/run_session.h"
-#include "engine/store.h"
+#include "app/bridge/jobs/run_controller.h"
+#include "app/bridge/jobs/wise_ft_controller.h"
+#include "engine/core/run_control.h"
+#include "engine/sessions/run_session.h"
+#include "engine/store/store.h"
 #include "tests/ui/ui_test_helpers.h"
-#include "ui/accuracy_matrix_view.h"
-#include "ui/comparison_view.h"
-#include "ui/qcp.h"
-#include "ui/run_actions.h"
-#include "ui/run_list.h"
-#include "ui/sequence_view.h"
-#include "ui/setup_panel.h"
-#include "ui/strategy_knobs.h"
-#include "ui/wise_ft_panel.h"
+#include "ui/continual/accuracy_matrix_view.h"
+#include "ui/runs/comparison_view.h"
+#include "ui/common/qcp.h"
+#include "ui/live/run_actions.h"
+#include "ui/runs/run_list.h"
+#include "ui/continual/sequence_view.h"
+#include "ui/setup/setup_panel.h"
+#include "ui/live/strategy_knobs.h"
+#include "ui/continual/wise_ft_panel.h"
 
 using namespace forgetlab;
 using forgetlab::app::MainWindow;

@@ -16,18 +16,18 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "app/bridge/forgetting_map_controller.h"
+#include "app/bridge/jobs/forgetting_map_controller.h"
 #include "app/bridge/main_window.h"
-#include "engine/forgetting_matrix.h"
-#include "engine/forgetting_sweep.h"
-#include "engine/run_control.h"
-#include "engine/run_session.h"
-#include "engine/store.h"
+#include "engine/forgetting/forgetting_matrix.h"
+#include "engine/sessions/forgetting_sweep.h"
+#include "engine/core/run_control.h"
+#include "engine/sessions/run_session.h"
+#include "engine/store/store.h"
 #include "tests/ui/ui_test_helpers.h"
-#include "ui/forgetting_heatmap.h"
-#include "ui/forgetting_map_tab.h"
-#include "ui/matrix_analysis_panel.h"
-#include "ui/run_list.h"
+#include "ui/forgetting_map/forgetting_heatmap.h"
+#include "ui/forgetting_map/forgetting_map_tab.h"
+#include "ui/forgetting_map/matrix_analysis_panel.h"
+#include "ui/runs/run_list.h"
 
 using namespace forgetlab;
 using forgetlab::app::ForgettingMapController;

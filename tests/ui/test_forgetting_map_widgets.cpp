@@ -19,10 +19,10 @@
 #include <cmath>
 #include <limits>
 
-#include "ui/forgetting_heatmap.h"
-#include "ui/forgetting_map_tab.h"
-#include "ui/matrix_analysis_panel.h"
-#include "ui/qcp.h"
+#include "ui/forgetting_map/forgetting_heatmap.h"
+#include "ui/forgetting_map/forgetting_map_tab.h"
+#include "ui/forgetting_map/matrix_analysis_panel.h"
+#include "ui/common/qcp.h"
 
 using forgetlab::ui::CompletionData;
 using forgetlab::ui::FitData;

@@ -12,15 +12,15 @@
 #include <algorithm>
 
 #include "app/bridge/main_window.h"
-#include "app/bridge/run_controller.h"
-#include "engine/store.h"
+#include "app/bridge/jobs/run_controller.h"
+#include "engine/store/store.h"
 #include "tests/ui/ui_test_helpers.h"
-#include "ui/live_plots.h"
-#include "ui/model_editor.h"
-#include "ui/qcp.h"
-#include "ui/run_list.h"
-#include "ui/samples_panel.h"
-#include "ui/setup_panel.h"
+#include "ui/live/live_plots.h"
+#include "ui/setup/model_editor.h"
+#include "ui/common/qcp.h"
+#include "ui/runs/run_list.h"
+#include "ui/samples/samples_panel.h"
+#include "ui/setup/setup_panel.h"
 
 using forgetlab::RunSummary;
 using forgetlab::app::MainWindow;

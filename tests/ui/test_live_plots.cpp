@@ -2,8 +2,8 @@
 #include <QtTest>
 #include <cmath>
 
-#include "ui/live_plots.h"
-#include "ui/qcp.h"
+#include "ui/live/live_plots.h"
+#include "ui/common/qcp.h"
 
 using forgetlab::MetricPoint;
 using forgetlab::ui::LivePlots;

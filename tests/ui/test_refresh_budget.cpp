@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "ui/refresh_budget.h"
+#include "ui/live/refresh_budget.h"
 
 using forgetlab::ui::RefreshBudget;
 using forgetlab::ui::threadCpuMilliseconds;

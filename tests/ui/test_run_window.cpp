@@ -17,13 +17,13 @@
 #include <QToolButton>
 
 #include "app/bridge/main_window.h"
-#include "app/bridge/run_controller.h"
-#include "engine/store.h"
+#include "app/bridge/jobs/run_controller.h"
+#include "engine/store/store.h"
 #include "tests/ui/ui_test_helpers.h"
-#include "ui/live_plots.h"
-#include "ui/qcp.h"
-#include "ui/run_actions.h"
-#include "ui/run_list.h"
+#include "ui/live/live_plots.h"
+#include "ui/common/qcp.h"
+#include "ui/live/run_actions.h"
+#include "ui/runs/run_list.h"
 
 using forgetlab::RunSummary;
 using forgetlab::app::MainWindow;

@@ -8,7 +8,7 @@
 #include <QTest>
 #include <QTextBrowser>
 
-#include "ui/samples_panel.h"
+#include "ui/samples/samples_panel.h"
 
 using forgetlab::ui::SampleSet;
 using forgetlab::ui::SamplesPanel;

@@ -14,9 +14,9 @@
 #include "app/bridge/main_window.h"
 #include "app/bridge/preset_choices.h"
 #include "tests/ui/ui_test_helpers.h"
-#include "ui/model_editor.h"
-#include "ui/run_actions.h"
-#include "ui/setup_panel.h"
+#include "ui/setup/model_editor.h"
+#include "ui/live/run_actions.h"
+#include "ui/setup/setup_panel.h"
 
 using forgetlab::ExperimentConfig;
 using forgetlab::app::MainWindow;

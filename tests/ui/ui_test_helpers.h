@@ -12,7 +12,7 @@
 #include <QToolButton>
 
 #include "app/bridge/main_window.h"
-#include "app/bridge/run_controller.h"
+#include "app/bridge/jobs/run_controller.h"
 
 namespace forgetlab::test {
 

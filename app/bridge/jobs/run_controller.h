@@ -1,0 +1,78 @@
+#pragma once
+// RunController: starts experiments on a background thread and steers them from the GUI.
+// One QThread per running job with a RunWorker moved onto it; pause/resume/step/stop and
+// live knobs go through the run's RunControl (atomics and a small queue read by the
+// runner between steps), so no call here ever waits for training. finished()/failed()
+// are emitted after the thread has ended, so isRunning() is already false then.
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+#include "app/bridge/metatypes.h"
+#include "engine/core/config.h"
+
+class QThread;
+
+namespace forgetlab {
+class RunControl;
+}
+
+namespace forgetlab::app {
+
+class LiveBuffer;
+
+class RunController : public QObject {
+    Q_OBJECT
+public:
+    explicit RunController(QObject* parent = nullptr);
+    // Stops a running job and waits for its thread (the runner stops within one step).
+    ~RunController() override;
+
+    // False (and nothing happens) while another run is going.
+    bool start(const ExperimentConfig& config, const QString& dbPath);
+    bool isRunning() const { return m_thread != nullptr; }
+    bool isPaused() const { return m_paused; }
+    bool isStopping() const { return m_stopping; }
+    qint64 runId() const { return m_runId; }  // 0 until runCreated
+
+    void pause();
+    void resume();
+    void step();
+    void stop();
+    // name: "lr" or "rho"; applied before the next step and recorded as an event.
+    void setKnob(const QString& name, double value);
+    // The runner writes a "snapshot-STEP" checkpoint of the live weights before its next
+    // step (also while paused); it arrives in liveBuffer().checkpoints().
+    void requestSnapshot();
+
+    // The live buffer of the current (or last) run; the GUI pulls from it.
+    LiveBuffer& liveBuffer() { return *m_live; }
+
+    // Torch intra-op threads for runs; default leaves one core for the GUI.
+    void setTorchThreads(int threads) { m_torchThreads = threads; }
+
+Q_SIGNALS:
+    void started();
+    void runCreated(qint64 runId);
+    void pausedChanged(bool paused);
+    void finished(const forgetlab::RunSummary& summary);
+    void failed(const QString& message);
+
+private:
+    void onThreadFinished();
+
+    QThread* m_thread = nullptr;
+    std::shared_ptr<RunControl> m_control;
+    std::shared_ptr<LiveBuffer> m_live;
+    int m_torchThreads;
+    qint64 m_runId = 0;
+    bool m_paused = false;
+    bool m_stopping = false;
+    // What the worker reported, delivered once its thread is gone.
+    bool m_haveSummary = false;
+    RunSummary m_summary;
+    QString m_error;
+};
+
+}  // namespace forgetlab::app

@@ -1,0 +1,69 @@
+#pragma once
+// Engine-internal (includes torch). A task is a supervised data set whose examples feed a
+// model's head: inputs, integer targets, and which head to use. Targets may have any
+// shape that matches the model output without its last (class) dimension, so a
+// next-token language-model task fits the same runner (logits [B,T,V], targets [B,T]).
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "engine/core/config.h"
+#include "engine/data/fashion_mnist.h"
+
+namespace forgetlab {
+
+struct Batch {
+    torch::Tensor input;
+    torch::Tensor target;
+    int head = 0;
+};
+
+struct DataSplit {
+    torch::Tensor input;   // [N, ...] float
+    torch::Tensor target;  // [N, ...] int64
+    int64_t size() const { return input.defined() ? input.size(0) : 0; }
+    Batch rows(const torch::Tensor& index, int head) const;
+    Batch slice(int64_t begin, int64_t end, int head) const;
+};
+
+struct Task {
+    std::string name;
+    int head = 0;
+    int num_outputs = 10;  // outputs of that head
+    DataSplit train, test;
+};
+
+// Draws batches from a training split: a fresh seeded shuffle each epoch.
+class BatchSampler {
+public:
+    BatchSampler(int64_t size, int batchSize, uint64_t seed);
+    torch::Tensor next();  // int64 indices, batchSize of them (fewer only if size < batch)
+
+private:
+    std::vector<int64_t> m_order;
+    size_t m_pos = 0;
+    int m_batch;
+    std::mt19937_64 m_rng;
+};
+
+// Builds the task with the given index (0 = upstream, 1 = downstream) from Fashion-MNIST.
+// Shared head: targets are the original class ids (10 outputs). Multi-head: the task has
+// its own head and targets are positions in task.classes.
+Task buildFashionTask(const FashionMnist& data, const TaskConfig& task, const ModelConfig& model,
+                      int taskIndex, unsigned seed);
+
+// The pixel permutation for a seed (identity for seed 0).
+std::vector<int64_t> pixelPermutation(int seed);
+
+// The label permutation of a task with `classes` classes for a seed: position i's examples
+// get the label of position map[i]. Identity for seed 0; otherwise a seeded derangement.
+std::vector<int> labelPermutation(size_t classes, int seed);
+
+// Mean cross-entropy over all target positions; logits [..., C], target [...].
+torch::Tensor taskLoss(const torch::Tensor& logits, const torch::Tensor& target);
+
+}  // namespace forgetlab

@@ -1,0 +1,135 @@
+#pragma once
+// Engine-internal (includes torch). A decoder-only transformer with the GPT-2 architecture
+// and Hugging Face GPT-2 parameter names, optional LoRA adapters, sampling, and GPT-2
+// checkpoint I/O (safetensors + config.json), so the runner can train language models and
+// real GPT-2-family checkpoints can be fine-tuned and exported.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "engine/models/internal/models.h"
+#include "engine/models/internal/safetensors.h"
+
+namespace forgetlab {
+
+// Sizes of the transformer. The defaults give 842,496 parameters (wte 32,768 + wpe 16,384 +
+// 4 blocks x 198,272 + ln_f 256): see gptParameterCount().
+struct GptConfig {
+    int vocab_size = 256;  // byte-level
+    int n_layer = 4;
+    int n_head = 4;
+    int n_embd = 128;       // must be divisible by n_head
+    int n_positions = 128;  // context length
+    double layer_norm_eps = 1e-5;
+};
+
+// Low-rank adapters: y = x W + b + (alpha / rank) (x A) B with A [in, rank], B [rank, out].
+struct LoraConfig {
+    int rank = 0;  // 0 = off
+    double alpha = 16;
+    // Any of "attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj".
+    std::vector<std::string> targets = {"attn.c_attn", "attn.c_proj"};
+};
+
+// Parameter count of a model with these sizes (no LoRA).
+int64_t gptParameterCount(const GptConfig& config);
+
+// Hugging Face GPT-2 Conv1D: weight [in, out], y = x W + b, plus an optional LoRA adapter
+// held in the child module "lora" (parameters "A" [in, r] and "B" [r, out]) so that merging
+// can remove it again.
+class GptConv1DImpl : public torch::nn::Module {
+public:
+    GptConv1DImpl(int64_t in, int64_t out);
+    torch::Tensor forward(const torch::Tensor& x);
+
+    void enableLora(int rank, double alpha);
+    bool hasLora() const { return m_loraA.defined(); }
+    // W + scale A B (W itself when there is no adapter); detached.
+    torch::Tensor mergedWeight() const;
+    void mergeLora();
+
+    torch::Tensor weight, bias;
+
+private:
+    torch::Tensor m_loraA, m_loraB;
+    double m_loraScale = 0.0;
+};
+TORCH_MODULE(GptConv1D);
+
+// One pre-LayerNorm block: h + attn(ln_1(h)), then h + mlp(ln_2(h)).
+class GptBlockImpl : public torch::nn::Module {
+public:
+    GptBlockImpl(const GptConfig& config);
+    torch::Tensor forward(const torch::Tensor& x);
+    GptConv1D conv(const std::string& target) const;  // "attn.c_attn", ...
+
+private:
+    torch::Tensor attention(const torch::Tensor& x);
+    int64_t m_nHead;
+    double m_eps;
+    torch::nn::LayerNorm m_ln1{nullptr}, m_ln2{nullptr};
+    GptConv1D m_cAttn{nullptr}, m_attnProj{nullptr}, m_cFc{nullptr}, m_mlpProj{nullptr};
+};
+TORCH_MODULE(GptBlock);
+
+// GPT-2: token + position embeddings, n_layer blocks, ln_f, logits = h wte^T (tied).
+// Parameter names are the Hugging Face ones (wte.weight, h.0.attn.c_attn.weight, ...);
+// LoRA adds h.{i}.<target>.lora.A / .lora.B. Attention is plain matmul/softmax/masked_fill
+// so double backward (Hessian tools, SAM) works through it. Initialised from torch's global
+// generator (GPT-2 init): seed it first.
+class GptModel : public ForgetModel {
+public:
+    explicit GptModel(const GptConfig& config, const LoraConfig& lora = {});
+
+    // input int64 [B, T] token ids with T <= n_positions; head is ignored. Logits [B, T, V].
+    torch::Tensor forward(const torch::Tensor& input, int head = 0) override;
+    int numHeads() const override { return 1; }
+    const GptConfig& config() const { return m_config; }
+
+    // Adds adapters to the targeted projections and freezes every base weight. Throws
+    // std::invalid_argument for a bad rank or target, or when adapters are already present.
+    void enableLora(const LoraConfig& lora);
+    bool hasLora() const { return m_lora.rank > 0; }
+    const LoraConfig& loraConfig() const { return m_lora; }
+    // Folds scale A B into each targeted weight, removes the adapters and makes the base
+    // weights trainable again. No-op without adapters.
+    void mergeLora();
+    int64_t trainableParameterCount() const;
+    std::vector<torch::Tensor> trainableParameters() const;
+    // The Hugging Face tensors (no LoRA names) with any adapters folded in; the model itself
+    // is left unchanged. Detached views or copies.
+    NamedTensors gpt2Tensors();
+
+    // Autoregressive continuation: crops the context to the last n_positions tokens, no grad,
+    // temperature 0 = greedy (argmax), else sampling from softmax(logits / temperature) with
+    // std::mt19937_64 seeded by `seed` (deterministic). Returns only the new tokens. Throws
+    // std::invalid_argument for an empty prompt or a token outside [0, vocab_size).
+    std::vector<int64_t> generate(const std::vector<int64_t>& prompt, int maxNewTokens,
+                                  double temperature, uint64_t seed);
+
+private:
+    GptConfig m_config;
+    LoraConfig m_lora;
+    torch::nn::Embedding m_wte{nullptr}, m_wpe{nullptr};
+    torch::nn::ModuleList m_blocks{nullptr};
+    torch::nn::LayerNorm m_lnF{nullptr};
+};
+
+// Reads n_layer, n_head, n_embd, vocab_size, n_positions (and layer_norm_epsilon if present)
+// from a Hugging Face GPT-2 config.json. Throws std::runtime_error naming the file and field.
+GptConfig readGpt2Config(const std::string& configJsonPath);
+
+// Loads Hugging Face GPT-2 weights (names with or without "transformer."; lm_head.weight and
+// the attn.bias / attn.masked_bias buffers are ignored; F16/BF16/F64 converted to the
+// model's dtype). LoRA adapters, if any, are left as they are. Throws SafetensorsError
+// naming the tensor and the shapes for a mismatch, and for missing or unexpected tensors.
+void loadGpt2Safetensors(GptModel& model, const std::string& path);
+
+// Writes dir/model.safetensors (Hugging Face names, LoRA folded in, model unchanged) and
+// dir/config.json ("model_type": "gpt2"). Creates dir if needed.
+void saveGpt2(GptModel& model, const std::string& dir);
+
+}  // namespace forgetlab

@@ -1,0 +1,66 @@
+#pragma once
+// Engine-internal (includes torch). Models the runner trains: a body shared by all tasks
+// and one or more output heads. Anything with forward(input, head) -> logits fits the
+// runner, so a sequence model can be added without touching it.
+
+#include <memory>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "engine/core/config.h"
+
+namespace forgetlab {
+
+class ForgetModel : public torch::nn::Module {
+public:
+    // logits [..., num_outputs(head)]
+    virtual torch::Tensor forward(const torch::Tensor& input, int head) = 0;
+    virtual int numHeads() const = 0;
+};
+
+// MLP on flattened 28x28 inputs: hidden widths with an activation, then the heads.
+class MlpModel : public ForgetModel {
+public:
+    MlpModel(int64_t inputs, const std::vector<int>& hidden, const std::string& activation,
+             const std::vector<int>& headOutputs);
+    torch::Tensor forward(const torch::Tensor& input, int head) override;
+    int numHeads() const override { return static_cast<int>(m_heads.size()); }
+
+private:
+    std::vector<torch::nn::Linear> m_layers;
+    std::vector<torch::nn::Linear> m_heads;
+    std::string m_activation;
+};
+
+// Small CNN: 3x3 conv + activation + 2x2 max-pool per channel entry, then the hidden MLP
+// widths, then the heads. Inputs are flattened 28x28 images.
+class CnnModel : public ForgetModel {
+public:
+    CnnModel(const std::vector<int>& channels, const std::vector<int>& hidden,
+             const std::string& activation, const std::vector<int>& headOutputs);
+    torch::Tensor forward(const torch::Tensor& input, int head) override;
+    int numHeads() const override { return static_cast<int>(m_heads.size()); }
+
+private:
+    std::vector<torch::nn::Conv2d> m_convs;
+    std::vector<torch::nn::Linear> m_layers;
+    std::vector<torch::nn::Linear> m_heads;
+    std::string m_activation;
+};
+
+torch::Tensor activate(const torch::Tensor& x, const std::string& activation);
+
+// Builds the configured model. headOutputs: output count of each head (one entry for a
+// shared head). Initialised from torch's global generator: seed it first.
+std::shared_ptr<ForgetModel> buildModel(const ModelConfig& config,
+                                        const std::vector<int>& headOutputs);
+
+// The parameters that train (requires_grad), in parameters() order: all of them except the
+// frozen base weights of a LoRA model.
+std::vector<torch::Tensor> trainableParameters(torch::nn::Module& model);
+
+// Named parameters in a fixed order (used by checkpoints and flat-vector helpers).
+std::vector<std::pair<std::string, torch::Tensor>> namedParameters(torch::nn::Module& model);
+
+}  // namespace forgetlab

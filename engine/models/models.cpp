@@ -1,0 +1,115 @@
+#include "engine/models/internal/models.h"
+
+#include <filesystem>
+
+#include "engine/models/internal/gpt_model.h"
+
+namespace forgetlab {
+
+torch::Tensor activate(const torch::Tensor& x, const std::string& activation) {
+    if (activation == "tanh") return torch::tanh(x);
+    if (activation == "gelu") return torch::gelu(x);
+    return torch::relu(x);
+}
+
+namespace {
+
+std::vector<torch::nn::Linear> makeHeads(torch::nn::Module& m, int64_t in,
+                                         const std::vector<int>& outs) {
+    std::vector<torch::nn::Linear> heads;
+    for (size_t i = 0; i < outs.size(); ++i)
+        heads.push_back(
+            m.register_module("head" + std::to_string(i), torch::nn::Linear(in, outs[i])));
+    return heads;
+}
+
+}  // namespace
+
+MlpModel::MlpModel(int64_t inputs, const std::vector<int>& hidden, const std::string& activation,
+                   const std::vector<int>& headOutputs)
+    : m_activation(activation) {
+    int64_t in = inputs;
+    for (size_t i = 0; i < hidden.size(); ++i) {
+        m_layers.push_back(
+            register_module("fc" + std::to_string(i), torch::nn::Linear(in, hidden[i])));
+        in = hidden[i];
+    }
+    m_heads = makeHeads(*this, in, headOutputs);
+}
+
+torch::Tensor MlpModel::forward(const torch::Tensor& input, int head) {
+    // Inputs are usually [B, 784] already; a no-op reshape would still cost an autograd node.
+    torch::Tensor x = input.dim() == 2 ? input : input.reshape({input.size(0), -1});
+    for (auto& layer : m_layers) x = activate(layer->forward(x), m_activation);
+    return m_heads.at(static_cast<size_t>(head))->forward(x);
+}
+
+CnnModel::CnnModel(const std::vector<int>& channels, const std::vector<int>& hidden,
+                   const std::string& activation, const std::vector<int>& headOutputs)
+    : m_activation(activation) {
+    int64_t inCh = 1, side = 28;
+    for (size_t i = 0; i < channels.size(); ++i) {
+        m_convs.push_back(register_module(
+            "conv" + std::to_string(i),
+            torch::nn::Conv2d(torch::nn::Conv2dOptions(inCh, channels[i], 3).padding(1))));
+        inCh = channels[i];
+        side = std::max<int64_t>(1, side / 2);
+    }
+    int64_t in = inCh * side * side;
+    for (size_t i = 0; i < hidden.size(); ++i) {
+        m_layers.push_back(
+            register_module("fc" + std::to_string(i), torch::nn::Linear(in, hidden[i])));
+        in = hidden[i];
+    }
+    m_heads = makeHeads(*this, in, headOutputs);
+}
+
+torch::Tensor CnnModel::forward(const torch::Tensor& input, int head) {
+    torch::Tensor x = input.reshape({input.size(0), 1, 28, 28});
+    for (auto& conv : m_convs) {
+        x = activate(conv->forward(x), m_activation);
+        if (x.size(-1) >= 2) x = torch::max_pool2d(x, 2);
+    }
+    x = x.flatten(1);
+    for (auto& layer : m_layers) x = activate(layer->forward(x), m_activation);
+    return m_heads.at(static_cast<size_t>(head))->forward(x);
+}
+
+std::shared_ptr<ForgetModel> buildModel(const ModelConfig& config,
+                                        const std::vector<int>& headOutputs) {
+    if (config.kind == "gpt") {
+        // The vocabulary is the single head's output count; sizes come from the checkpoint's
+        // config.json when there is one.
+        GptConfig g;
+        if (!config.checkpoint.empty()) {
+            g = readGpt2Config((std::filesystem::path(config.checkpoint) / "config.json").string());
+        } else {
+            g.n_layer = config.n_layer;
+            g.n_head = config.n_head;
+            g.n_embd = config.n_embd;
+            g.n_positions = config.context;
+        }
+        g.vocab_size = headOutputs.at(0);
+        return std::make_shared<GptModel>(g);
+    }
+    if (config.kind == "cnn")
+        return std::make_shared<CnnModel>(config.channels, config.hidden, config.activation,
+                                          headOutputs);
+    return std::make_shared<MlpModel>(28 * 28, config.hidden, config.activation, headOutputs);
+}
+
+std::vector<torch::Tensor> trainableParameters(torch::nn::Module& model) {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : model.parameters(/*recurse=*/true))
+        if (p.requires_grad()) out.push_back(p);
+    return out;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> namedParameters(torch::nn::Module& model) {
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& item : model.named_parameters(/*recurse=*/true))
+        out.emplace_back(item.key(), item.value());
+    return out;
+}
+
+}  // namespace forgetlab

@@ -1,0 +1,560 @@
+#include "engine/train/runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <random>
+#include <cmath>
+#include <filesystem>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/analysis/internal/analysis_model.h"
+#include "engine/measure/internal/evaluation.h"
+#include "engine/data/internal/experiment_tasks.h"
+#include "engine/models/internal/gpt_model.h"
+#include "engine/data/internal/text_tasks.h"
+#include "engine/measure/internal/example_forgetting.h"
+#include "engine/data/fashion_mnist.h"
+#include "engine/data/idx_reader.h"
+#include "engine/optim/lr_schedule.h"
+#include "engine/models/internal/models.h"
+#include "engine/optim/internal/optimizers.h"
+#include "engine/train/internal/run_loop.h"
+#include "engine/train/internal/sequence_runner.h"
+#include "engine/models/internal/safetensors.h"
+#include "engine/measure/internal/sharpness.h"
+#include "engine/train/internal/strategies.h"
+#include "engine/data/internal/tasks.h"
+
+namespace forgetlab {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+}  // namespace
+
+struct Runner::Impl {
+    ExperimentConfig cfg;
+    RunnerOptions opts;
+    MetricSink* sink = nullptr;
+    RunControl* control = nullptr;
+    std::shared_ptr<ForgetModel> model;
+    Task up, down;
+    std::vector<int> heads;  // output count of each head
+    bool language = false;   // model.kind "gpt": text tasks, log-perplexity, live samples
+    std::shared_ptr<const Tokenizer> tokenizer;
+    std::vector<std::vector<int64_t>> promptIds;  // eval.samples.prompts, tokenized
+    DataSplit probe;
+    RunSummary summary;
+    bool m_inFineTuning = false;
+    std::vector<int64_t> tracked;        // tracked upstream training examples (eval.example_losses)
+    std::vector<float> lossBefore;       // their losses before fine-tuning
+    std::vector<int64_t> replayIndices;  // targeted replay's choice (empty = random)
+
+    // A checkpoint of the weights as they are now, for analysing a live run.
+    void snapshot() { checkpoint("snapshot-" + std::to_string(summary.steps), summary.steps); }
+
+    // Blocks while paused; returns true if one step may be taken, false on stop.
+    bool waitForGo() {
+        return forgetlab::waitForGo(*control, [this] {
+            if (m_inFineTuning) snapshot();
+        });
+    }
+
+    torch::Tensor trainLoss(const Batch& b) {
+        return taskLoss(model->forward(b.input, b.head), b.target);
+    }
+
+    // Runs a training phase. Returns the number of steps done.
+    int64_t trainPhase(const Task& task, const PhaseConfig& phase, Phase phaseId,
+                       uint64_t samplerSeed, bool fineTuning) {
+        // With LoRA only the adapters train (the base weights are frozen).
+        auto optimizer = makeOptimizer(trainableParameters(*model), phase.optimizer);
+        // Strategies act while fine-tuning, anchored at the pre-trained weights.
+        std::unique_ptr<StrategySet> strategies;
+        if (fineTuning) strategies = makeStrategies();
+        BatchSampler sampler(task.train.size(), phase.batch_size, samplerSeed);
+        double baseLr = phase.optimizer.lr;
+        const double clip = phase.optimizer.grad_clip;
+        const int64_t total = phase.steps;
+        sink->onPhase(phaseId, total);
+        model->train();
+        std::vector<MetricPoint> points;
+        int64_t step = 0;
+        for (step = 1; step <= total; ++step) {
+            if (!waitForGo()) throw EndRun{status::kStopped, ""};
+            for (const Knob& k : control->takeKnobs()) {
+                const bool applied = applyKnob(k, baseLr, *optimizer, strategies.get());
+                nlohmann::json ev = {{"name", k.name},
+                                     {"value", k.value},
+                                     {"phase", phaseName(phaseId)},
+                                     {"applied", applied}};
+                sink->onEvent(step - 1, "knob", ev.dump());  // applies from this step on
+            }
+            const double lr = scheduledLr(phase.optimizer.schedule, phase.optimizer.warmup_steps,
+                                          baseLr, step - 1, total);
+            setLearningRate(*optimizer, lr);
+            const Batch batch = task.train.rows(sampler.next(), task.head);
+            // Composed once per step: SAM's two passes see the same mixed batch.
+            MixedBatch mixed;
+            if (strategies) mixed = strategies->compose(batch);
+            auto closure = [&]() {
+                zeroGrad(*optimizer);
+                torch::Tensor loss =
+                    strategies ? strategies->loss(*model, mixed) : trainLoss(batch);
+                loss.backward();
+                if (clip > 0) torch::nn::utils::clip_grad_norm_(trainableParameters(*model), clip);
+                return loss;
+            };
+            const double loss = optimizer->step(closure).item<double>();
+            if (!std::isfinite(loss)) {
+                nlohmann::json ev = {{"phase", phaseName(phaseId)},
+                                     {"step", step},
+                                     {"loss", std::isnan(loss) ? "nan" : "inf"}};
+                sink->onEvent(step, "diverged", ev.dump());
+                throw EndRun{status::kDiverged,
+                             std::string("loss became ") + (std::isnan(loss) ? "NaN" : "infinite") +
+                                 " at " + phaseName(phaseId) + " step " + std::to_string(step) +
+                                 "; try a smaller learning rate"};
+            }
+            points.clear();
+            if (fineTuning) {
+                points.push_back({step, keys::kTrainLoss, loss});
+                points.push_back({step, keys::kLr, lr});
+                if (strategies && strategies->lastPenalty() != 0.0)
+                    points.push_back({step, keys::kPenalty, strategies->lastPenalty()});
+                if (step % cfg.eval.every == 0 || step == total) evalPoints(step, points);
+                if (cfg.eval.hessian_every > 0 && step % cfg.eval.hessian_every == 0)
+                    hessianPoint(step, points);
+                if (cfg.eval.trace_every > 0 && step % cfg.eval.trace_every == 0)
+                    tracePoint(step, points);
+                if (language && cfg.eval.samples_every > 0 &&
+                    (step % cfg.eval.samples_every == 0 || step == total))
+                    samples(step);
+                summary.steps = step;
+            } else {
+                points.push_back({step, keys::kPreTrainLoss, loss});
+                if (step % (cfg.eval.every * 5) == 0 || step == total)
+                    points.push_back(
+                        {step, keys::kPreUpAcc, evaluateSplit(*model, up.test, up.head).acc});
+            }
+            sink->onMetrics(points);
+            sink->onProgress(phaseId, step, total);
+            if (fineTuning && cfg.eval.checkpoint_every > 0 &&
+                step % cfg.eval.checkpoint_every == 0 && step != total) {
+                checkpoint("step-" + std::to_string(step), step);
+                recordExampleLosses(step);
+            }
+        }
+        return total;
+    }
+
+    std::unique_ptr<StrategySet> makeStrategies() {
+        std::shared_ptr<ForgetModel> teacher;
+        if (cfg.strategies.lwf_lambda > 0) teacher = frozenCopy(*model, cfg.model, heads);
+        return std::make_unique<StrategySet>(cfg.strategies, *model, teacher, up,
+                                             uint64_t(cfg.seed) * 2654435761ULL + 5,
+                                             replayIndices.empty() ? nullptr : &replayIndices);
+    }
+
+    // Sharpness and Hessian are measured on a fixed probe of downstream training data.
+    LossFn probeLoss() {
+        return [this]() { return taskLoss(model->forward(probe.input, down.head), probe.target); };
+    }
+
+    void evalPoints(int64_t step, std::vector<MetricPoint>& points) {
+        const EvalResult u = evaluateSplit(*model, up.test, up.head);
+        const EvalResult d = evaluateSplit(*model, down.test, down.head);
+        points.push_back({step, keys::kUpTestLoss, u.loss});
+        points.push_back({step, keys::kUpTestAcc, u.acc});
+        points.push_back({step, keys::kDownTestLoss, d.loss});
+        points.push_back({step, keys::kDownTestAcc, d.acc});
+        model->eval();
+        const double s =
+            samSharpness(trainableParameters(*model), probeLoss(), cfg.eval.sharpness_rho);
+        model->train();
+        points.push_back({step, keys::kSharpness, s});
+        summary.upstream_acc_after = u.acc;
+        summary.downstream_acc_after = d.acc;
+        summary.upstream_logppl_after = u.loss;
+        summary.downstream_logppl_after = d.loss;
+        summary.sharpness_last = s;
+    }
+
+    void hessianPoint(int64_t step, std::vector<MetricPoint>& points) {
+        model->eval();
+        const EigenResult r = hessianTopEigenvalues(
+            trainableParameters(*model), probeLoss(), cfg.eval.hessian_topk,
+            cfg.eval.hessian_max_iters, cfg.eval.hessian_tol, cfg.seed * 7919ULL + uint64_t(step));
+        model->train();
+        points.push_back({step, keys::kHessianLmax, r.eigenvalues.at(0)});
+        for (size_t i = 1; i < r.eigenvalues.size(); ++i)
+            points.push_back(
+                {step, keys::kHessianPrefix + std::to_string(i + 1), r.eigenvalues[i]});
+        summary.hessian_lmax_last = r.eigenvalues.at(0);
+    }
+
+    void tracePoint(int64_t step, std::vector<MetricPoint>& points) {
+        model->eval();
+        const TraceResult t =
+            hessianTrace(trainableParameters(*model), probeLoss(), cfg.eval.trace_samples,
+                         cfg.seed * 104729ULL + uint64_t(step));
+        model->train();
+        points.push_back({step, keys::kHessianTrace, t.mean});
+        points.push_back({step, keys::kHessianTraceStderr, t.stderr_});
+    }
+
+    std::string checkpoint(const std::string& tag, int64_t step) {
+        if (opts.checkpoint_dir.empty()) return {};
+        fs::create_directories(opts.checkpoint_dir);
+        const std::string file = (fs::path(opts.checkpoint_dir) / (tag + ".safetensors")).string();
+        // A LoRA model is stored with its adapters folded in: every checkpoint is a plain
+        // model of the configured architecture (analyses, WiSE-FT and export need no LoRA).
+        auto* gpt = dynamic_cast<GptModel*>(model.get());
+        saveSafetensors(file, gpt && gpt->hasLora() ? gpt->gpt2Tensors() : moduleTensors(*model),
+                        {{"tag", tag}, {"step", std::to_string(step)}, {"format", "forgetlab"}});
+        sink->onCheckpoint(step, tag, file);
+        return file;
+    }
+
+    void pretrain() {
+        if (!opts.pretrained_file.empty()) {
+            if (!fs::exists(opts.pretrained_file))
+                throw EndRun{status::kFailed, "the pre-trained checkpoint " + opts.pretrained_file +
+                                                  " does not exist (deleted or moved?); pick a run "
+                                                  "whose checkpoint files are still there"};
+            loadIntoModule(*model, loadSafetensors(opts.pretrained_file), opts.pretrained_file);
+            summary.upstream_from_cache = true;
+            sink->onEvent(
+                0, "upstream_checkpoint",
+                nlohmann::json{{"file", fs::path(opts.pretrained_file).filename().string()}}
+                    .dump());
+            return;
+        }
+        std::string cacheFile;
+        if (!opts.cache_dir.empty()) {
+            cacheFile =
+                (fs::path(opts.cache_dir) / ("upstream-" + upstreamHash(cfg) + ".safetensors"))
+                    .string();
+            if (fs::exists(cacheFile)) {
+                try {
+                    loadIntoModule(*model, loadSafetensors(cacheFile), cacheFile);
+                    summary.upstream_from_cache = true;
+                    sink->onEvent(0, "upstream_cache",
+                                  nlohmann::json{{"hit", true},
+                                                 {"file", fs::path(cacheFile).filename().string()}}
+                                      .dump());
+                    return;
+                } catch (const std::exception& e) {
+                    // A damaged cache entry is not fatal: retrain and overwrite it.
+                    sink->onEvent(0, "upstream_cache",
+                                  nlohmann::json{{"hit", false}, {"error", e.what()}}.dump());
+                }
+            }
+        }
+        if (language && !cfg.model.checkpoint.empty()) {
+            // A Hugging Face GPT-2 checkpoint is the starting point; upstream.steps (often 0)
+            // train it further on the upstream text.
+            const std::string file =
+                (fs::path(cfg.model.checkpoint) / "model.safetensors").string();
+            loadGpt2Safetensors(static_cast<GptModel&>(*model), file);
+            sink->onEvent(0, "gpt2_checkpoint", nlohmann::json{{"file", file}}.dump());
+        }
+        trainPhase(up, cfg.upstream, Phase::Upstream, uint64_t(cfg.seed) * 1000003ULL + 11, false);
+        if (!cacheFile.empty()) {
+            fs::create_directories(opts.cache_dir);
+            saveSafetensors(cacheFile, moduleTensors(*model),
+                            {{"upstream_hash", upstreamHash(cfg)}});
+        }
+    }
+
+    void execute() {
+        if (cfg.device != "cpu") {
+            throw EndRun{status::kFailed,
+                         "device '" + cfg.device +
+                             "' is not available: this LibTorch build "
+                             "(Debian libtorch-dev) is CPU-only; use --device cpu"};
+        }
+        if (opts.num_threads > 0) torch::set_num_threads(opts.num_threads);
+        sink->onPhase(Phase::Preparing, 0);
+        ExperimentTasks tasks = buildExperimentTasks(cfg);
+        up = std::move(tasks.up);
+        down = std::move(tasks.down);
+        heads = tasks.heads;
+        tokenizer = tasks.tokenizer;
+        language = isLanguageModel(cfg);
+        if (language) tokenizePrompts();
+        const int64_t np = std::min<int64_t>(cfg.eval.probe_size, down.train.size());
+        probe = DataSplit{down.train.input.slice(0, 0, np), down.train.target.slice(0, 0, np)};
+        torch::manual_seed(cfg.seed);
+        model = buildModel(cfg.model, heads);
+
+        pretrain();
+        checkpoint("pretrained", 0);
+
+        // Fine-tuning: step 0 is the pre-trained model.
+        std::vector<MetricPoint> points;
+        evalPoints(0, points);
+        if (cfg.eval.hessian_every > 0) hessianPoint(0, points);
+        if (cfg.eval.trace_every > 0) tracePoint(0, points);
+        summary.upstream_acc_before = summary.upstream_acc_after;
+        summary.upstream_logppl_before = summary.upstream_logppl_after;
+        summary.language = language;
+        sink->onMetrics(points);
+        if (language && cfg.eval.samples_every > 0) samples(0);
+        if (cfg.eval.example_losses > 0) {
+            tracked = trackedExampleIndices(up.train.size(), cfg.eval.example_losses, cfg.seed);
+            lossBefore = exampleLosses(*model, up.train, tracked, up.head);
+            summary.examples_tracked = static_cast<int64_t>(tracked.size());
+            sink->onExampleLosses(0, lossBefore);
+        }
+        if (cfg.strategies.replay_ratio > 0 && cfg.strategies.replay_select == "targeted")
+            chooseTargetedReplay();
+        if (language && cfg.model.lora_rank > 0) enableLora();
+        summary.trainable_parameters = 0;
+        for (const auto& p : trainableParameters(*model)) summary.trainable_parameters += p.numel();
+        torch::manual_seed(cfg.seed + 1);
+        m_inFineTuning = true;
+        try {
+            trainPhase(down, cfg.downstream, Phase::Downstream,
+                       uint64_t(cfg.seed) * 1000003ULL + 23, true);
+        } catch (const EndRun& end) {
+            if (end.status == status::kStopped) {
+                finalEval();
+                checkpoint("final", summary.steps);
+                recordExampleLosses(summary.steps);
+            }
+            throw;
+        }
+        finalEval();
+        checkpoint("final", summary.steps);
+        recordExampleLosses(summary.steps);
+    }
+
+    // Losses of the tracked examples now; the summary's per-example forgetting follows the
+    // latest call.
+    void recordExampleLosses(int64_t step) {
+        if (tracked.empty()) return;
+        const std::vector<float> now = exampleLosses(*model, up.train, tracked, up.head);
+        sink->onExampleLosses(step, now);
+        double sum = 0;
+        int64_t forgotten = 0;
+        for (size_t j = 0; j < now.size(); ++j) {
+            const double z = double(now[j]) - double(lossBefore[j]);
+            sum += z;
+            forgotten += z > 0;
+        }
+        summary.example_forgetting_mean = now.empty() ? 0.0 : sum / double(now.size());
+        summary.example_forgotten_fraction =
+            now.empty() ? 0.0 : double(forgotten) / double(now.size());
+    }
+
+    // Targeted replay: fine-tune a copy of the model for a few steps, measure the
+    // forgetting of `probe` tracked examples, complete the rest of this task's row from
+    // the stored matrix (kNN over its tasks) and keep the examples predicted to be
+    // forgotten most.
+    void chooseTargetedReplay() {
+        const StrategyConfig& st = cfg.strategies;
+        const auto& ref = opts.replay_reference;
+        if (!ref)
+            throw EndRun{status::kFailed, "targeted replay needs the forgetting matrix #" +
+                                              std::to_string(st.replay_matrix) +
+                                              ", which was not loaded"};
+        if (ref->cols != static_cast<int64_t>(tracked.size()))
+            throw EndRun{
+                status::kFailed,
+                "forgetting matrix #" + std::to_string(st.replay_matrix) + " has " +
+                    std::to_string(ref->cols) + " columns but this run tracks " +
+                    std::to_string(tracked.size()) +
+                    " upstream examples (eval.example_losses): use a matrix swept from the "
+                    "same upstream set-up"};
+        // The probe: a copy trained like the real run, without strategies.
+        std::vector<int> heads = {up.num_outputs};
+        if (cfg.model.head == "multi") heads.push_back(down.num_outputs);
+        auto copy = frozenCopy(*model, cfg.model, heads);
+        for (auto& p : copy->parameters()) p.requires_grad_(true);
+        copy->train();
+        auto optimizer = makeOptimizer(copy->parameters(), cfg.downstream.optimizer);
+        BatchSampler sampler(down.train.size(), cfg.downstream.batch_size,
+                             uint64_t(cfg.seed) * 1000003ULL + 29);
+        const int probeSteps = std::min(st.replay_probe_steps, cfg.downstream.steps);
+        for (int step = 1; step <= probeSteps; ++step) {
+            if (control->stopRequested()) throw EndRun{status::kStopped, ""};
+            const Batch b = down.train.rows(sampler.next(), down.head);
+            auto closure = [&]() {
+                zeroGrad(*optimizer);
+                torch::Tensor loss = taskLoss(copy->forward(b.input, b.head), b.target);
+                loss.backward();
+                return loss;
+            };
+            optimizer->step(closure);
+        }
+        // K probed examples, seeded.
+        const int64_t n = static_cast<int64_t>(tracked.size());
+        const int k = static_cast<int>(std::min<int64_t>(st.replay_probe, n));
+        std::vector<int64_t> positions(static_cast<size_t>(n));
+        std::iota(positions.begin(), positions.end(), 0);
+        std::mt19937_64 rng(uint64_t(cfg.seed) * 7777ULL + 3);
+        std::shuffle(positions.begin(), positions.end(), rng);
+        positions.resize(static_cast<size_t>(k));
+        std::sort(positions.begin(), positions.end());
+        std::vector<int64_t> probeIdx;
+        for (int64_t pos : positions) probeIdx.push_back(tracked[static_cast<size_t>(pos)]);
+        const std::vector<float> after = exampleLosses(*copy, up.train, probeIdx, up.head);
+        std::vector<double> observed;
+        for (size_t i = 0; i < positions.size(); ++i)
+            observed.push_back(double(after[i]) -
+                               double(lossBefore[static_cast<size_t>(positions[i])]));
+        std::vector<double> predicted =
+            predictRow(*ref, positions, observed, CompletionMethod::Knn);
+        for (size_t i = 0; i < positions.size(); ++i)
+            predicted[static_cast<size_t>(positions[i])] = observed[i];  // measured beats predicted
+        // The replay_buffer examples with the highest predicted forgetting.
+        std::vector<int64_t> order(static_cast<size_t>(n));
+        std::iota(order.begin(), order.end(), 0);
+        const int64_t keep = std::min<int64_t>(st.replay_buffer, n);
+        std::partial_sort(order.begin(), order.begin() + keep, order.end(),
+                          [&](int64_t a, int64_t b) {
+                              return predicted[size_t(a)] > predicted[size_t(b)] ||
+                                     (predicted[size_t(a)] == predicted[size_t(b)] && a < b);
+                          });
+        order.resize(static_cast<size_t>(keep));
+        double chosenMean = 0, allMean = 0;
+        for (int64_t pos : order) chosenMean += predicted[size_t(pos)];
+        for (double v : predicted) allMean += v;
+        chosenMean /= std::max<int64_t>(keep, 1);
+        allMean /= std::max<int64_t>(n, 1);
+        std::sort(order.begin(), order.end());
+        replayIndices.clear();
+        for (int64_t pos : order) replayIndices.push_back(tracked[size_t(pos)]);
+        nlohmann::json ev = {
+            {"matrix", st.replay_matrix},          {"probe", k},
+            {"probe_steps", probeSteps},           {"buffer", keep},
+            {"predicted_mean_chosen", chosenMean}, {"predicted_mean_all", allMean}};
+        sink->onEvent(0, "targeted_replay", ev.dump());
+        summary.replay_selection = ev.dump();
+    }
+
+    // Checks that every prompt fits the context (in tokens; bpe prompts are only known here).
+    void tokenizePrompts() {
+        promptIds.clear();
+        for (size_t i = 0; i < cfg.eval.samples_prompts.size(); ++i) {
+            std::vector<int64_t> ids;
+            for (int id : tokenizer->encode(cfg.eval.samples_prompts[i])) ids.push_back(id);
+            if (cfg.eval.samples_every > 0 && int64_t(ids.size()) >= cfg.model.context)
+                throw EndRun{status::kFailed,
+                             "eval.samples.prompts[" + std::to_string(i) + "] is " +
+                                 std::to_string(ids.size()) + " tokens but the context is " +
+                                 std::to_string(cfg.model.context) + ": shorten the prompt"};
+            promptIds.push_back(std::move(ids));
+        }
+    }
+
+    // Live samples: each prompt continued greedily and (temperature > 0) by sampling,
+    // recorded as a "samples" event {"step", "samples": [{"prompt", "greedy", "sampled"}]}.
+    void samples(int64_t step) {
+        auto& gpt = static_cast<GptModel&>(*model);
+        const bool wasTraining = gpt.is_training();
+        gpt.eval();
+        nlohmann::json list = nlohmann::json::array();
+        for (size_t i = 0; i < promptIds.size(); ++i) {
+            auto text = [&](double temperature) {
+                const std::vector<int64_t> ids = gpt.generate(
+                    promptIds[i], cfg.eval.samples_tokens, temperature,
+                    uint64_t(cfg.seed) * 6364136223846793005ULL + uint64_t(step) * 31 + i);
+                return sanitizeUtf8(tokenizer->decode(std::vector<int>(ids.begin(), ids.end())));
+            };
+            nlohmann::json one = {{"prompt", sanitizeUtf8(cfg.eval.samples_prompts[i])},
+                                  {"greedy", text(0.0)}};
+            if (cfg.eval.samples_temperature > 0)
+                one["sampled"] = text(cfg.eval.samples_temperature);
+            list.push_back(std::move(one));
+        }
+        gpt.train(wasTraining);
+        sink->onEvent(
+            step, "samples",
+            nlohmann::json{
+                {"step", step}, {"temperature", cfg.eval.samples_temperature}, {"samples", list}}
+                .dump());
+    }
+
+    // LoRA for fine-tuning: adapters on the targeted projections, base weights frozen.
+    void enableLora() {
+        auto& gpt = static_cast<GptModel&>(*model);
+        LoraConfig lora;
+        lora.rank = cfg.model.lora_rank;
+        lora.alpha = cfg.model.lora_alpha;
+        lora.targets = cfg.model.lora_targets;
+        torch::manual_seed(cfg.seed + 2);
+        gpt.enableLora(lora);
+        int64_t total = 0;
+        for (const auto& p : gpt.parameters()) total += p.numel();
+        sink->onEvent(0, "lora",
+                      nlohmann::json{{"rank", lora.rank},
+                                     {"alpha", lora.alpha},
+                                     {"targets", lora.targets},
+                                     {"trainable_parameters", gpt.trainableParameterCount()},
+                                     {"parameters", total}}
+                          .dump());
+    }
+
+    // Makes sure the summary's "after" values describe the last step done.
+    void finalEval() {
+        if (summary.steps == 0) return;
+        const bool evaluated =
+            summary.steps % cfg.eval.every == 0 || summary.steps == cfg.downstream.steps;
+        if (evaluated) return;
+        std::vector<MetricPoint> points;
+        evalPoints(summary.steps, points);
+        sink->onMetrics(points);
+    }
+};
+
+Runner::Runner(ExperimentConfig config, RunnerOptions options) : m_impl(std::make_unique<Impl>()) {
+    m_impl->cfg = std::move(config);
+    m_impl->opts = std::move(options);
+}
+
+Runner::~Runner() = default;
+
+RunSummary Runner::run(MetricSink& sink, RunControl& control) {
+    Impl& im = *m_impl;
+    im.sink = &sink;
+    im.control = &control;
+    im.summary = RunSummary{};
+    const auto t0 = Clock::now();
+    try {
+        if (im.cfg.sequence.tasks > 0) {
+            runSequence(im.cfg, im.opts, sink, control, im.summary);
+        } else {
+            im.execute();
+        }
+        im.summary.status = status::kDone;
+    } catch (const EndRun& end) {
+        im.summary.status = end.status;
+        im.summary.error = end.error;
+    } catch (const DataError& e) {
+        im.summary.status = status::kFailed;
+        im.summary.error = e.what();
+    } catch (const c10::Error& e) {
+        im.summary.status = status::kFailed;
+        im.summary.error = e.what_without_backtrace();
+    } catch (const std::exception& e) {
+        im.summary.status = status::kFailed;
+        im.summary.error = e.what();
+    }
+    if (im.summary.accuracy_matrix.empty())
+        im.summary.forgetting = im.summary.upstream_acc_before - im.summary.upstream_acc_after;
+    if (im.summary.language)
+        im.summary.forgetting_logppl =
+            im.summary.upstream_logppl_after - im.summary.upstream_logppl_before;
+    im.summary.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    sink.onPhase(Phase::Finished, im.summary.steps);
+    return im.summary;
+}
+
+}  // namespace forgetlab

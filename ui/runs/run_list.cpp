@@ -1,0 +1,150 @@
+#include "ui/runs/run_list.h"
+
+#include <QHeaderView>
+#include <QPainter>
+#include <QPixmap>
+
+namespace forgetlab::ui {
+
+namespace {
+
+constexpr int kIdRole = Qt::UserRole + 1;
+
+QColor statusColor(const QString& status) {
+    if (status == QLatin1String("done")) return QColor(0x2e, 0x7d, 0x32);
+    if (status == QLatin1String("running")) return QColor(0x15, 0x65, 0xc0);
+    if (status == QLatin1String("failed") || status == QLatin1String("diverged"))
+        return QColor(0xc6, 0x28, 0x28);
+    return QColor(0x61, 0x61, 0x61);
+}
+
+QIcon swatch(const QColor& color) {
+    QPixmap pixmap(12, 12);
+    pixmap.fill(Qt::transparent);
+    if (color.isValid()) {
+        QPainter p(&pixmap);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        p.drawRoundedRect(QRectF(1, 1, 10, 10), 2, 2);
+    }
+    return QIcon(pixmap);
+}
+
+}  // namespace
+
+RunList::RunList(QWidget* parent) : QTreeWidget(parent) {
+    setObjectName(QStringLiteral("runList"));
+    setColumnCount(4);
+    setHeaderLabels({tr("Run"), tr("Name"), tr("Status"), tr("Forgetting")});
+    headerItem()->setToolTip(kForgettingColumn,
+                             tr("Upstream accuracy lost by fine-tuning (before − after)"));
+    headerItem()->setToolTip(kIdColumn, tr("Check runs to overlay their curves"));
+    setRootIsDecorated(false);
+    setUniformRowHeights(true);
+    setAlternatingRowColors(true);
+    setSelectionMode(QAbstractItemView::SingleSelection);
+    setSortingEnabled(false);
+    header()->setStretchLastSection(false);
+    header()->setSectionResizeMode(kIdColumn, QHeaderView::ResizeToContents);
+    header()->setSectionResizeMode(kNameColumn, QHeaderView::Stretch);
+    header()->setSectionResizeMode(kStatusColumn, QHeaderView::ResizeToContents);
+    header()->setSectionResizeMode(kForgettingColumn, QHeaderView::ResizeToContents);
+
+    connect(this, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem*, int column) {
+        if (!m_filling && column == kIdColumn) Q_EMIT checkedRunsChanged();
+    });
+    connect(this, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        if (!m_filling)
+            Q_EMIT currentRunChanged(item ? item->data(kIdColumn, kIdRole).toLongLong() : 0);
+    });
+}
+
+QTreeWidgetItem* RunList::itemFor(qint64 id) const {
+    for (int i = 0; i < topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = topLevelItem(i);
+        if (item->data(kIdColumn, kIdRole).toLongLong() == id) return item;
+    }
+    return nullptr;
+}
+
+void RunList::setRuns(const QList<RunRow>& runs) {
+    const QList<qint64> checked = checkedRunIds();
+    const qint64 current = currentRunId();
+    m_filling = true;
+    clear();
+    for (const RunRow& run : runs) {
+        auto* item = new QTreeWidgetItem(this);
+        item->setData(kIdColumn, kIdRole, run.id);
+        item->setText(kIdColumn, QStringLiteral("#%1").arg(run.id));
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(kIdColumn, checked.contains(run.id) ? Qt::Checked : Qt::Unchecked);
+        item->setText(kNameColumn, run.name);
+        item->setText(kStatusColumn, run.status);
+        item->setForeground(kStatusColumn, statusColor(run.status));
+        if (run.forgetting) {
+            item->setText(kForgettingColumn,
+                          QStringLiteral("%1 pts").arg(*run.forgetting * 100.0, 0, 'f', 1));
+            item->setTextAlignment(kForgettingColumn, Qt::AlignRight | Qt::AlignVCenter);
+        }
+        QString tip = tr("#%1 %2\ncreated %3").arg(run.id).arg(run.name, run.created);
+        if (!run.details.isEmpty()) tip += QLatin1Char('\n') + run.details;
+        for (int c = 0; c < columnCount(); ++c) item->setToolTip(c, tip);
+        if (run.id == current) setCurrentItem(item);
+    }
+    m_filling = false;
+    // Checked runs that disappeared (deleted, other database) change the overlay.
+    if (checkedRunIds() != checked) Q_EMIT checkedRunsChanged();
+    if (currentRunId() != current) Q_EMIT currentRunChanged(currentRunId());
+}
+
+QList<qint64> RunList::runIds() const {
+    QList<qint64> ids;
+    for (int i = 0; i < topLevelItemCount(); ++i)
+        ids << topLevelItem(i)->data(kIdColumn, kIdRole).toLongLong();
+    return ids;
+}
+
+QList<qint64> RunList::checkedRunIds() const {
+    QList<qint64> ids;
+    for (int i = 0; i < topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = topLevelItem(i);
+        if (item->checkState(kIdColumn) == Qt::Checked)
+            ids << item->data(kIdColumn, kIdRole).toLongLong();
+    }
+    return ids;
+}
+
+void RunList::setChecked(qint64 id, bool checked) {
+    if (QTreeWidgetItem* item = itemFor(id))
+        item->setCheckState(kIdColumn, checked ? Qt::Checked : Qt::Unchecked);
+}
+
+qint64 RunList::currentRunId() const {
+    QTreeWidgetItem* item = currentItem();
+    return item ? item->data(kIdColumn, kIdRole).toLongLong() : 0;
+}
+
+void RunList::selectRun(qint64 id) {
+    if (QTreeWidgetItem* item = itemFor(id)) {
+        setCurrentItem(item);
+        scrollToItem(item);
+    }
+}
+
+QString RunList::runStatus(qint64 id) const {
+    QTreeWidgetItem* item = itemFor(id);
+    return item ? item->text(kStatusColumn) : QString();
+}
+
+void RunList::setRunColors(const QHash<qint64, QColor>& colors) {
+    const bool filling = m_filling;
+    m_filling = true;  // icons are not a check change
+    for (int i = 0; i < topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = topLevelItem(i);
+        item->setIcon(kIdColumn, swatch(colors.value(item->data(kIdColumn, kIdRole).toLongLong())));
+    }
+    m_filling = filling;
+}
+
+}  // namespace forgetlab::ui
