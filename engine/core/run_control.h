@@ -7,16 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/cancel_token.h"
+#include "engine/core/names.h"
+
 namespace forgetlab {
 
 struct Knob {
-    std::string name;  // "lr" | "rho"
+    std::string name;  // one of knobs:: (engine/core/names.h)
     double value = 0.0;
 };
 
 class RunControl {
 public:
-    void requestStop() { m_stop = true; }
+    void requestStop() { m_stop.cancel(); }
     void setPaused(bool paused) { m_paused = paused; }
     // While paused, performs exactly one more step.
     void requestStep() { m_stepRequests.fetch_add(1); }
@@ -29,7 +32,9 @@ public:
         m_knobs.push_back({name, value});
     }
 
-    bool stopRequested() const { return m_stop.load(); }
+    bool stopRequested() const { return m_stop.cancelled(); }
+    // Stop as a CancelToken, for jobs a run starts that poll a cancel flag.
+    const CancelToken& stopToken() const { return m_stop; }
     bool paused() const { return m_paused.load(); }
     // Consumes one step request if there is one.
     bool takeStepRequest() {
@@ -47,7 +52,7 @@ public:
     }
 
 private:
-    std::atomic<bool> m_stop{false};
+    CancelToken m_stop;
     std::atomic<bool> m_paused{false};
     std::atomic<int> m_stepRequests{0};
     std::atomic<bool> m_snapshot{false};
