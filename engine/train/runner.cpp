@@ -21,7 +21,8 @@
 #include "engine/optim/lr_schedule.h"
 #include "engine/models/internal/models.h"
 #include "engine/optim/internal/optimizers.h"
-#include "engine/train/internal/run_loop.h"
+#include "engine/train/internal/checkpoints.h"
+#include "engine/train/internal/step_loop.h"
 #include "engine/train/internal/sequence_runner.h"
 #include "engine/models/internal/safetensors.h"
 #include "engine/measure/internal/sharpness.h"
@@ -34,6 +35,16 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Device and threads, once for every kind of run.
+void setUpDevice(const ExperimentConfig& cfg, const RunnerOptions& opts) {
+    if (cfg.device != "cpu") {
+        throw EndRun{status::kFailed, "device '" + cfg.device +
+                                          "' is not available: this LibTorch build "
+                                          "(Debian libtorch-dev) is CPU-only; use --device cpu"};
+    }
+    if (opts.num_threads > 0) torch::set_num_threads(opts.num_threads);
+}
 
 }  // namespace
 
@@ -58,18 +69,7 @@ struct Runner::Impl {
     // A checkpoint of the weights as they are now, for analysing a live run.
     void snapshot() { checkpoint("snapshot-" + std::to_string(summary.steps), summary.steps); }
 
-    // Blocks while paused; returns true if one step may be taken, false on stop.
-    bool waitForGo() {
-        return forgetlab::waitForGo(*control, [this] {
-            if (m_inFineTuning) snapshot();
-        });
-    }
-
-    torch::Tensor trainLoss(const Batch& b) {
-        return taskLoss(model->forward(b.input, b.head), b.target);
-    }
-
-    // Runs a training phase. Returns the number of steps done.
+    // Runs a training phase through the one step loop. Returns the number of steps done.
     int64_t trainPhase(const Task& task, const PhaseConfig& phase, Phase phaseId,
                        uint64_t samplerSeed, bool fineTuning) {
         // With LoRA only the adapters train (the base weights are frozen).
@@ -78,53 +78,28 @@ struct Runner::Impl {
         std::unique_ptr<StrategySet> strategies;
         if (fineTuning) strategies = makeStrategies();
         BatchSampler sampler(task.train.size(), phase.batch_size, samplerSeed);
-        double baseLr = phase.optimizer.lr;
-        const double clip = phase.optimizer.grad_clip;
         const int64_t total = phase.steps;
         sink->onPhase(phaseId, total);
-        model->train();
+        StepPhase sp;
+        sp.task = &task;
+        sp.sampler = &sampler;
+        sp.steps = total;
+        sp.optimizer = &phase.optimizer;
+        sp.control = control;
+        sp.snapshot = [this] {
+            if (m_inFineTuning) snapshot();
+        };
+        sp.event_context = {{"phase", phaseName(phaseId)}};
+        sp.where = [phaseId](int64_t step) {
+            return std::string("at ") + phaseName(phaseId) + " step " + std::to_string(step);
+        };
         std::vector<MetricPoint> points;
-        int64_t step = 0;
-        for (step = 1; step <= total; ++step) {
-            if (!waitForGo()) throw EndRun{status::kStopped, ""};
-            for (const Knob& k : control->takeKnobs()) {
-                const bool applied = applyKnob(k, baseLr, *optimizer, strategies.get());
-                nlohmann::json ev = {{"name", k.name},
-                                     {"value", k.value},
-                                     {"phase", phaseName(phaseId)},
-                                     {"applied", applied}};
-                sink->onEvent(step - 1, "knob", ev.dump());  // applies from this step on
-            }
-            const double lr = scheduledLr(phase.optimizer.schedule, phase.optimizer.warmup_steps,
-                                          baseLr, step - 1, total);
-            setLearningRate(*optimizer, lr);
-            const Batch batch = task.train.rows(sampler.next(), task.head);
-            // Composed once per step: SAM's two passes see the same mixed batch.
-            MixedBatch mixed;
-            if (strategies) mixed = strategies->compose(batch);
-            auto closure = [&]() {
-                zeroGrad(*optimizer);
-                torch::Tensor loss =
-                    strategies ? strategies->loss(*model, mixed) : trainLoss(batch);
-                loss.backward();
-                if (clip > 0) torch::nn::utils::clip_grad_norm_(trainableParameters(*model), clip);
-                return loss;
-            };
-            const double loss = optimizer->step(closure).item<double>();
-            if (!std::isfinite(loss)) {
-                nlohmann::json ev = {{"phase", phaseName(phaseId)},
-                                     {"step", step},
-                                     {"loss", std::isnan(loss) ? "nan" : "inf"}};
-                sink->onEvent(step, "diverged", ev.dump());
-                throw EndRun{status::kDiverged,
-                             std::string("loss became ") + (std::isnan(loss) ? "NaN" : "infinite") +
-                                 " at " + phaseName(phaseId) + " step " + std::to_string(step) +
-                                 "; try a smaller learning rate"};
-            }
+        runSteps(*model, *optimizer, strategies.get(), sp, sinkEvents(), [&](const StepDone& d) {
+            const int64_t step = d.local;
             points.clear();
             if (fineTuning) {
-                points.push_back({step, keys::kTrainLoss, loss});
-                points.push_back({step, keys::kLr, lr});
+                points.push_back({step, keys::kTrainLoss, d.loss});
+                points.push_back({step, keys::kLr, d.lr});
                 if (strategies && strategies->lastPenalty() != 0.0)
                     points.push_back({step, keys::kPenalty, strategies->lastPenalty()});
                 if (step % cfg.eval.every == 0 || step == total) evalPoints(step, points);
@@ -137,7 +112,7 @@ struct Runner::Impl {
                     samples(step);
                 summary.steps = step;
             } else {
-                points.push_back({step, keys::kPreTrainLoss, loss});
+                points.push_back({step, keys::kPreTrainLoss, d.loss});
                 if (step % (cfg.eval.every * 5) == 0 || step == total)
                     points.push_back(
                         {step, keys::kPreUpAcc, evaluateSplit(*model, up.test, up.head).acc});
@@ -149,8 +124,15 @@ struct Runner::Impl {
                 checkpoint("step-" + std::to_string(step), step);
                 recordExampleLosses(step);
             }
-        }
+        });
         return total;
+    }
+
+    // Events of the step loop go to the sink.
+    std::function<void(const std::string&, int64_t, const std::string&)> sinkEvents() {
+        return [this](const std::string& kind, int64_t step, const std::string& json) {
+            sink->onEvent(step, kind, json);
+        };
     }
 
     std::unique_ptr<StrategySet> makeStrategies() {
@@ -209,15 +191,8 @@ struct Runner::Impl {
     }
 
     std::string checkpoint(const std::string& tag, int64_t step) {
-        if (opts.checkpoint_dir.empty()) return {};
-        fs::create_directories(opts.checkpoint_dir);
-        const std::string file = (fs::path(opts.checkpoint_dir) / (tag + ".safetensors")).string();
-        // A LoRA model is stored with its adapters folded in: every checkpoint is a plain
-        // model of the configured architecture (analyses, WiSE-FT and export need no LoRA).
-        auto* gpt = dynamic_cast<GptModel*>(model.get());
-        saveSafetensors(file, gpt && gpt->hasLora() ? gpt->gpt2Tensors() : moduleTensors(*model),
-                        {{"tag", tag}, {"step", std::to_string(step)}, {"format", "forgetlab"}});
-        sink->onCheckpoint(step, tag, file);
+        const std::string file = writeCheckpoint(*model, opts.checkpoint_dir, tag, step);
+        if (!file.empty()) sink->onCheckpoint(step, tag, file);
         return file;
     }
 
@@ -273,13 +248,6 @@ struct Runner::Impl {
     }
 
     void execute() {
-        if (cfg.device != "cpu") {
-            throw EndRun{status::kFailed,
-                         "device '" + cfg.device +
-                             "' is not available: this LibTorch build "
-                             "(Debian libtorch-dev) is CPU-only; use --device cpu"};
-        }
-        if (opts.num_threads > 0) torch::set_num_threads(opts.num_threads);
         sink->onPhase(Phase::Preparing, 0);
         ExperimentTasks tasks = buildExperimentTasks(cfg);
         up = std::move(tasks.up);
@@ -382,17 +350,21 @@ struct Runner::Impl {
         BatchSampler sampler(down.train.size(), cfg.downstream.batch_size,
                              uint64_t(cfg.seed) * 1000003ULL + 29);
         const int probeSteps = std::min(st.replay_probe_steps, cfg.downstream.steps);
-        for (int step = 1; step <= probeSteps; ++step) {
-            if (control->stopRequested()) throw EndRun{status::kStopped, ""};
-            const Batch b = down.train.rows(sampler.next(), down.head);
-            auto closure = [&]() {
-                zeroGrad(*optimizer);
-                torch::Tensor loss = taskLoss(copy->forward(b.input, b.head), b.target);
-                loss.backward();
-                return loss;
-            };
-            optimizer->step(closure);
-        }
+        // Plain fine-tuning at the configured rate: no schedule, clipping, knobs or pauses;
+        // a stop request still ends it.
+        StepPhase sp;
+        sp.task = &down;
+        sp.sampler = &sampler;
+        sp.steps = probeSteps;
+        sp.optimizer = &cfg.downstream.optimizer;
+        sp.stop_only = control;
+        sp.schedule = false;
+        sp.clip = false;
+        sp.event_context = {{"phase", "replay probe"}};
+        sp.where = [](int64_t step) {
+            return "at step " + std::to_string(step) + " of the targeted-replay probe";
+        };
+        runSteps(*copy, *optimizer, nullptr, sp, sinkEvents(), [](const StepDone&) {});
         // K probed examples, seeded.
         const int64_t n = static_cast<int64_t>(tracked.size());
         const int k = static_cast<int>(std::min<int64_t>(st.replay_probe, n));
@@ -528,6 +500,7 @@ RunSummary Runner::run(MetricSink& sink, RunControl& control) {
     im.summary = RunSummary{};
     const auto t0 = Clock::now();
     try {
+        setUpDevice(im.cfg, im.opts);
         if (im.cfg.sequence.tasks > 0) {
             runSequence(im.cfg, im.opts, sink, control, im.summary);
         } else {

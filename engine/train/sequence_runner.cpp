@@ -1,22 +1,17 @@
 #include "engine/train/internal/sequence_runner.h"
 
-#include <cmath>
-#include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "engine/analysis/internal/analysis_model.h"
 #include "engine/measure/cl_metrics.h"
 #include "engine/measure/internal/evaluation.h"
 #include "engine/data/fashion_mnist.h"
-#include "engine/optim/lr_schedule.h"
 #include "engine/optim/internal/optimizers.h"
-#include "engine/train/internal/run_loop.h"
-#include "engine/models/internal/safetensors.h"
+#include "engine/train/internal/checkpoints.h"
+#include "engine/train/internal/step_loop.h"
 #include "engine/train/internal/strategies.h"
 
 namespace forgetlab {
-namespace fs = std::filesystem;
 
 std::vector<TaskConfig> sequenceTasks(const SequenceConfig& sq) {
     std::vector<TaskConfig> tasks;
@@ -84,12 +79,8 @@ private:
     }
 
     void checkpoint(const std::string& tag, int64_t step) {
-        if (opts.checkpoint_dir.empty()) return;
-        fs::create_directories(opts.checkpoint_dir);
-        const std::string file = (fs::path(opts.checkpoint_dir) / (tag + ".safetensors")).string();
-        saveSafetensors(file, moduleTensors(*model),
-                        {{"tag", tag}, {"step", std::to_string(step)}});
-        sink.onCheckpoint(step, tag, file);
+        const std::string file = writeCheckpoint(*model, opts.checkpoint_dir, tag, step);
+        if (!file.empty()) sink.onCheckpoint(step, tag, file);
     }
 
     // What the strategies protect when training task i: the tasks before it. One shared
@@ -122,52 +113,29 @@ private:
         auto strategies = strategiesFor(i);
         BatchSampler sampler(task.train.size(), cfg.downstream.batch_size,
                              uint64_t(cfg.seed) * 1000003ULL + 97 * (i + 1));
-        double baseLr = oc.lr;
         const int steps = cfg.sequence.steps_per_task;
-        model->train();
+        StepPhase sp;
+        sp.task = &task;
+        sp.sampler = &sampler;
+        sp.steps = steps;
+        sp.first_reported = globalStep + 1;
+        sp.optimizer = &oc;
+        sp.control = &control;
+        sp.snapshot = [&] { checkpoint("snapshot-" + std::to_string(globalStep), globalStep); };
+        sp.event_context = {{"task", i}};
+        sp.where = [i](int64_t step) {
+            return "on task " + std::to_string(i) + " at step " + std::to_string(step);
+        };
+        auto events = [&](const std::string& kind, int64_t step, const std::string& json) {
+            sink.onEvent(step, kind, json);
+        };
         std::vector<MetricPoint> points;
-        for (int s = 1; s <= steps; ++s) {
-            if (!waitForGo(control, [&] {
-                    checkpoint("snapshot-" + std::to_string(globalStep), globalStep);
-                }))
-                throw EndRun{status::kStopped, ""};
-            for (const Knob& k : control.takeKnobs()) {
-                const bool applied = applyKnob(k, baseLr, *optimizer, strategies.get());
-                sink.onEvent(
-                    globalStep, "knob",
-                    nlohmann::json{
-                        {"name", k.name}, {"value", k.value}, {"task", i}, {"applied", applied}}
-                        .dump());
-            }
-            const double lr = scheduledLr(oc.schedule, oc.warmup_steps, baseLr, s - 1, steps);
-            setLearningRate(*optimizer, lr);
-            const Batch batch = task.train.rows(sampler.next(), task.head);
-            MixedBatch mixed;
-            if (strategies) mixed = strategies->compose(batch);
-            auto closure = [&]() {
-                zeroGrad(*optimizer);
-                torch::Tensor loss =
-                    strategies ? strategies->loss(*model, mixed)
-                               : taskLoss(model->forward(batch.input, batch.head), batch.target);
-                loss.backward();
-                if (oc.grad_clip > 0)
-                    torch::nn::utils::clip_grad_norm_(model->parameters(), oc.grad_clip);
-                return loss;
-            };
-            const double loss = optimizer->step(closure).item<double>();
-            ++globalStep;
-            if (!std::isfinite(loss)) {
-                sink.onEvent(globalStep, "diverged",
-                             nlohmann::json{{"task", i}, {"step", globalStep}}.dump());
-                throw EndRun{status::kDiverged,
-                             "loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") +
-                                 " on task " + std::to_string(i) + " at step " +
-                                 std::to_string(globalStep) + "; try a smaller learning rate"};
-            }
+        runSteps(*model, *optimizer, strategies.get(), sp, events, [&](const StepDone& d) {
+            globalStep = d.reported;
             points.clear();
-            points.push_back({globalStep, keys::kTrainLoss, loss});
-            points.push_back({globalStep, keys::kLr, lr});
-            if (globalStep % cfg.eval.every == 0 || s == steps) {
+            points.push_back({globalStep, keys::kTrainLoss, d.loss});
+            points.push_back({globalStep, keys::kLr, d.lr});
+            if (globalStep % cfg.eval.every == 0 || d.local == steps) {
                 const auto acc = accuracies();
                 for (size_t j = 0; j < acc.size(); ++j)
                     points.push_back(
@@ -176,7 +144,7 @@ private:
             summary.steps = globalStep;
             sink.onMetrics(points);
             sink.onProgress(Phase::Downstream, globalStep, total);
-        }
+        });
     }
 
     const ExperimentConfig& cfg;
@@ -194,11 +162,6 @@ private:
 
 void runSequence(const ExperimentConfig& config, const RunnerOptions& options, MetricSink& sink,
                  RunControl& control, RunSummary& summary) {
-    if (config.device != "cpu")
-        throw EndRun{status::kFailed,
-                     "device '" + config.device +
-                         "' is not available: this LibTorch build is CPU-only; use --device cpu"};
-    if (options.num_threads > 0) torch::set_num_threads(options.num_threads);
     SequenceRun run(config, options, sink, control, summary);
     try {
         run.run();
