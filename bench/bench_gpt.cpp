@@ -1,7 +1,7 @@
-// Rows 11 and 11b: the engine's GPT language model (engine/gpt_model.h, default GptConfig:
-// byte vocabulary 256, 4 layers, 4 heads, 128 embd, context 128) against the same model in
-// Python PyTorch (bench/reference/gpt_reference.py) on the same libtorch, timed
-// alternately in one run, median of per-round ratios.
+// Rows 11 and 11b: the engine's GPT language model (engine/models/internal/gpt_model.h, default
+// GptConfig: byte vocabulary 256, 4 layers, 4 heads, 128 embd, context 128) against the same model
+// in Python PyTorch (bench/reference/gpt_reference.py) on the same libtorch, timed alternately in
+// one run, median of per-round ratios.
 //  11 (--model train, the default): training tokens/s on one fixed batch of 16 sequences
 //     of 128 tokens, AdamW lr 3e-4 weight decay 0.01, the Runner's step (target ≥ 1.1).
 //  11b (--model generate): greedy generation tokens/s, 16-token prompt and 112 new tokens,
@@ -67,7 +67,7 @@ private:
     std::string m_path;
 };
 
-// The Runner's training step (engine/runner.cpp, trainPhase) on the GPT: closure
+// The Runner's training step (engine/train/runner.cpp, trainPhase) on the GPT: closure
 // {zeroGrad; taskLoss(forward); backward}, optimizer->step(closure), loss.item().
 class GptStep {
 public:

@@ -1,4 +1,4 @@
-// Row 10: the forgetting-matrix analysis (engine/forgetting_matrix.h) on a 100 x 100,000
+// Row 10: the forgetting-matrix analysis (engine/forgetting/forgetting_matrix.h) on a 100 x 100,000
 // matrix (rank 5 plus noise, seeded): fitMatrix and one completion round (completeMatrix,
 // 1 seed, H = 20 held-out rows, K = 30 revealed entries, the three methods), ForgetLab ÷
 // bench/reference/matrix_reference.py (NumPy) on the identical matrix, which this program

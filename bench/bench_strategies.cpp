@@ -1,6 +1,6 @@
 // Row 9: the cost of each anti-forgetting strategy: time of a fine-tuning step with the
-// strategy (engine/strategies.h, the loss the Runner uses) over the plain step, default
-// MLP, batch 64, SGD. Information rows (no target in the issue). Timed alternately.
+// strategy (engine/train/internal/strategies.h, the loss the Runner uses) over the plain step,
+// default MLP, batch 64, SGD. Information rows (no target in the issue). Timed alternately.
 
 #include <torch/torch.h>
 

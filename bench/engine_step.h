@@ -1,5 +1,5 @@
 #pragma once
-// EngineStep: the training step of the engine's Runner (engine/runner.cpp, trainPhase),
+// EngineStep: the training step of the engine's Runner (engine/train/runner.cpp, trainPhase),
 // rebuilt from the engine's own classes (MlpModel, makeOptimizer, taskLoss) on one fixed
 // batch, so that benchmarks time exactly what a run does per step and nothing else.
 // bench/reference/torch_reference.py builds the same model, batch and step in Python.

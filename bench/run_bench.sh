@@ -253,7 +253,7 @@ $BUSY_NOTE
 5. forgetlab::runAndRecord of the default preset shortened (300 + 500 steps, Hessian off)
    on a plain thread, against the same run started from the MainWindow shown offscreen
    (RunController thread, LiveBuffer pulled into the plots at most 10 times a second and
-   paced so that refreshing takes at most 2% of one core, ui/refresh_budget.h); steps/s
+   paced so that refreshing takes at most 2% of one core, ui/live/refresh_budget.h); steps/s
    over the whole run, evaluation included. Up to 13 pairs (identical runs differ by
    10-20% from one to the next on this VM); the log gives the GUI thread's share of a
    core and the refresh interval it settled on.

@@ -21,6 +21,7 @@
 #include "app/bridge/preset_choices.h"
 #include "app/bridge/jobs/run_controller.h"
 #include "app/bridge/run_database.h"
+#include "engine/core/names.h"
 #include "engine/core/presets.h"
 #include "ui/forgetting_map/forgetting_map_tab.h"
 #include "ui/live/knob_panel.h"
@@ -38,7 +39,7 @@ namespace {
 // At most 10 Hz, and refreshing (pulling points, repainting plots and status) may take at
 // most 2% of one core: on a 2-core machine every slice the GUI thread paints is a slice one
 // of the training threads (and so both, at the next OpenMP barrier) waits for. Curves still
-// move visibly at the slowest rate, 2 Hz. See ui/refresh_budget.h, docs/benchmarks.md row 5.
+// move visibly at the slowest rate, 2 Hz. See ui/live/refresh_budget.h, docs/benchmarks.md row 5.
 constexpr int kLivePullMs = 100;
 constexpr int kLiveSlowestPullMs = 500;
 constexpr double kLiveCpuShare = 0.02;
@@ -131,17 +132,21 @@ void MainWindow::buildLayout() {
     rightLayout->addWidget(runsTitle);
     rightLayout->addWidget(m_runList, 1);
     rightLayout->addWidget(m_knobs);
-    m_continual =
-        new ContinualTabs(this, m_controller, m_db.get(), m_setup, m_runList, m_plots, m_centre);
+    m_continual = new ContinualTabs(this, m_controller, m_db.get(), m_setup, m_runList, m_plots,
+                                    m_centre, [this] { return startRun(); });
+    connect(this, &MainWindow::runsRefreshed, m_continual, &ContinualTabs::sync);
+    connect(m_continual, &ContinualTabs::runsChanged, this, &MainWindow::refreshRuns);
+    connect(m_continual, &ContinualTabs::statusMessage, this,
+            [this](const QString& message, int ms) { statusBar()->showMessage(message, ms); });
     rightLayout->addWidget(m_continual->strategyKnobsWidget());
     m_forgetMap = new ui::ForgettingMapTab;
     m_centre->setTabToolTip(m_centre->addTab(m_forgetMap, tr("Forgetting map")),
                             tr("Which upstream examples each fine-tuning task makes the model "
                                "forget: sweeps, the task x example matrix, its low-rank fit and "
                                "its prediction"));
-    m_forgetMapController = new ForgettingMapController(m_forgetMap, this);
+    m_forgetMapController = new ForgettingMapController(m_forgetMap, m_db.get(), this);
     m_samples = new ui::SamplesPanel;
-    m_samplesTab = std::make_unique<SamplesTab>(m_samples, m_db.get());
+    m_samplesCoordinator = std::make_unique<SamplesCoordinator>(m_samples, m_db.get());
     m_centre->setTabToolTip(m_centre->addTab(m_samples, tr("Samples")),
                             tr("Text a language model (GPT) writes while it is fine-tuned: the "
                                "same prompts continued at each recorded step"));
@@ -303,7 +308,7 @@ bool MainWindow::openDatabase(const QString& path) {
     }
     m_plots->clearRuns();
     m_runList->setRuns({});
-    m_samplesTab->reset();
+    m_samplesCoordinator->reset();
     setWindowTitle(tr("ForgetLab — %1").arg(QFileInfo(path).fileName()));
     m_dbLabel->setText(tr("Database: %1").arg(QDir::toNativeSeparators(path)));
     refreshRuns();
@@ -344,7 +349,7 @@ bool MainWindow::startRun() {
     m_liveName = QString::fromStdString(config.name);
     m_liveStep = -1;
     m_liveActive = true;
-    m_samplesTab->liveStarted(config);
+    m_samplesCoordinator->liveStarted(config);
     m_plots->removeRun(kLiveKey);
     m_plots->addRun(kLiveKey, tr("%1 (live)").arg(m_liveName), isLanguageModel(config));
     m_plots->setRunSteps(kLiveKey, config.downstream.steps);
@@ -366,7 +371,7 @@ void MainWindow::pullLive() {
     if (snap.fineTuningSteps > 0) m_plots->setRunSteps(kLiveKey, snap.fineTuningSteps);
     if (!snap.points.empty()) m_plots->appendPoints(kLiveKey, snap.points);
     m_continual->livePoints(snap.points);
-    m_samplesTab->liveEvents(snap.events);
+    m_samplesCoordinator->liveEvents(snap.events);
     if (snap.phase == Phase::Downstream) m_liveStep = snap.step;
     m_analysis->onLiveTick();
     ui::RunProgress progress;
@@ -396,7 +401,7 @@ void MainWindow::onRunFinished(const RunSummary& summary) {
     syncDisplayedRuns();
     m_status->setFinished(summary);
     updateActions();
-    if (summary.status == "failed" || summary.status == "diverged") {
+    if (summary.status == status::kFailed || summary.status == status::kDiverged) {
         showError(tr("Run #%1 %2").arg(summary.run_id).arg(QString::fromStdString(summary.status)),
                   QString::fromStdString(summary.error));
     }
@@ -450,16 +455,14 @@ void MainWindow::syncDisplayedRuns() {
 // The Samples tab shows the selected run (or the only checked one): the live run from
 // what pullLive gathered, a stored run from its recorded "samples" events.
 void MainWindow::syncSamplesRun() {
-    qint64 id = m_runList->currentRunId();
-    if (!id && m_runList->checkedRunIds().size() == 1) id = m_runList->checkedRunIds().first();
-    const QString error = m_samplesTab->show(id, m_liveActive, m_controller->runId());
+    const qint64 id = m_runList->targetRunId();
+    const QString error = m_samplesCoordinator->show(id, m_liveActive, m_controller->runId());
     if (!error.isEmpty()) statusBar()->showMessage(error, 10000);
 }
 
 // The Landscape tab works on the selected run (or the only checked one).
 void MainWindow::syncAnalysisRun() {
-    qint64 id = m_runList->currentRunId();
-    if (!id && m_runList->checkedRunIds().size() == 1) id = m_runList->checkedRunIds().first();
+    const qint64 id = m_runList->targetRunId();
     QString name, status;
     if (id) {
         RunInfo info;
@@ -545,8 +548,7 @@ void MainWindow::chooseDatabase() {
 }
 
 void MainWindow::chooseCsvExport() {
-    qint64 id = m_runList->currentRunId();
-    if (!id && m_runList->checkedRunIds().size() == 1) id = m_runList->checkedRunIds().first();
+    const qint64 id = m_runList->targetRunId();
     if (!id) {
         showError(tr("Export CSV"), tr("Select the run to export in the run list first."));
         return;

@@ -13,7 +13,7 @@
 #include <memory>
 
 #include "app/bridge/metatypes.h"
-#include "app/bridge/tabs/samples_tab.h"
+#include "app/bridge/tabs/samples_coordinator.h"
 #include "ui/live/refresh_budget.h"
 #include "ui/samples/samples_panel.h"
 
@@ -136,8 +136,8 @@ private:
     QAction* m_openAction = nullptr;
     QString m_liveName;
     int64_t m_liveStep = -1;
-    bool m_liveActive = false;                 // the live series is still fed by the worker
-    std::unique_ptr<SamplesTab> m_samplesTab;  // what the Samples tab shows
+    bool m_liveActive = false;  // the live series is still fed by the worker
+    std::unique_ptr<SamplesCoordinator> m_samplesCoordinator;  // what the Samples tab shows
 };
 
 }  // namespace forgetlab::app

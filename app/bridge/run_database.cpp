@@ -1,10 +1,15 @@
 #include "app/bridge/run_database.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <algorithm>
 #include <exception>
+#include <utility>
+
+#include "engine/forgetting/forgetting_matrix.h"
+#include "engine/sessions/forgetting_sweep.h"
 
 namespace forgetlab::app {
 
@@ -14,17 +19,32 @@ QString tr(const char* text) {
     return QCoreApplication::translate("RunDatabase", text);
 }
 
+// Runs fn; on an exception, error = what, separator and the exception's message.
 template <class F>
-bool guarded(QString* error, const QString& what, F&& fn) {
+bool guarded(QString* error, const QString& what, F&& fn,
+             const QString& separator = QStringLiteral("\n\n")) {
     try {
         fn();
         return true;
     } catch (const std::exception& e) {
-        if (error) *error = what + QStringLiteral("\n\n") + QString::fromStdString(e.what());
+        if (error) *error = what + separator + QString::fromStdString(e.what());
     } catch (...) {
         if (error) *error = what;
     }
     return false;
+}
+
+// The Forgetting map tab shows its errors in one line beside its controls.
+const QString kOneLine = QStringLiteral(" ");
+
+// guarded, in one line, for a call that needs an open database.
+template <class F>
+bool guardedLine(Store* store, QString* error, const QString& what, F&& fn) {
+    if (!store) {
+        if (error) *error = what + kOneLine + tr("No database is open.");
+        return false;
+    }
+    return guarded(error, what, std::forward<F>(fn), kOneLine);
 }
 
 }  // namespace
@@ -161,6 +181,28 @@ bool RunDatabase::events(qint64 id, const std::string& kind, std::vector<EventRo
     std::stable_sort(rows.begin(), rows.end(),
                      [](const EventRow& a, const EventRow& b) { return a.step < b.step; });
     return true;
+}
+
+bool RunDatabase::matrices(std::vector<MatrixInfo>& rows, QString* error) {
+    rows.clear();
+    if (!m_store) return true;
+    return guarded(
+        error, tr("Cannot list the forgetting matrices:"), [&] { rows = m_store->listMatrices(); },
+        kOneLine);
+}
+
+bool RunDatabase::importMatrixCsv(const QString& csvPath, MatrixInfo& info, QString* error) {
+    return guardedLine(m_store.get(), error, tr("Cannot import %1:").arg(csvPath), [&] {
+        const ForgetMatrix z = readMatrixCsv(csvPath.toStdString());
+        const int64_t id = importMatrix(*m_store, z, QFileInfo(csvPath).fileName().toStdString());
+        info = m_store->matrixInfo(id);
+    });
+}
+
+bool RunDatabase::exportMatrixCsv(qint64 matrixId, const QString& csvPath, QString* error) {
+    return guardedLine(m_store.get(), error, tr("Cannot export to %1:").arg(csvPath), [&] {
+        writeMatrixCsv(loadStoredMatrix(*m_store, matrixId), csvPath.toStdString());
+    });
 }
 
 }  // namespace forgetlab::app

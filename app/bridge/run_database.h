@@ -1,7 +1,8 @@
 #pragma once
-// RunDatabase: the GUI thread's read access to the run database (its own Store
-// connection; runs write through the worker's). Every call reports failure as false plus
-// a message for the user, never as an exception, because it sits at the UI boundary.
+// RunDatabase: the GUI thread's access to the run database (its own Store connection; jobs
+// open their own on their threads). It reads runs and forgetting matrices and writes what
+// the GUI itself makes there (an imported matrix). Every call reports failure as false
+// plus a message for the user, never as an exception, because it sits at the UI boundary.
 
 #include <QList>
 #include <QString>
@@ -36,6 +37,13 @@ public:
                   std::vector<AnalysisRow>& hessians, QString* error);
     // The run's events of one kind ("samples", "knob", ...) in step order.
     bool events(qint64 id, const std::string& kind, std::vector<EventRow>& rows, QString* error);
+
+    // The stored forgetting matrices (sweeps and imports), as the store lists them.
+    bool matrices(std::vector<MatrixInfo>& rows, QString* error);
+    // Reads a CSV matrix and stores it as an imported matrix named after the file; info
+    // describes the stored matrix.
+    bool importMatrixCsv(const QString& csvPath, MatrixInfo& info, QString* error);
+    bool exportMatrixCsv(qint64 matrixId, const QString& csvPath, QString* error);
 
 private:
     std::unique_ptr<Store> m_store;

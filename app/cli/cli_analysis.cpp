@@ -1,5 +1,4 @@
-// forgetlab-cli verbs that analyse stored runs: landscape, hessian, wiseft.
-#include <atomic>
+// forgetlab-cli verbs that analyse stored runs: landscape, hessian.
 #include <chrono>
 #include <csignal>
 #include <iomanip>
@@ -10,7 +9,8 @@
 
 #include "app/cli/cli_support.h"
 #include "engine/analysis/analysis.h"
-#include "engine/analysis/run_analysis.h"
+#include "engine/core/cancel_token.h"
+#include "engine/sessions/analysis_session.h"
 
 namespace forgetlab::cli {
 
@@ -27,9 +27,44 @@ ProgressFn stderrProgress(const std::string& what) {
     };
 }
 
-std::atomic<bool> g_cancel{false};
+// Constructed before main, so the handler only sets an existing atomic.
+const CancelToken g_cancel;
 extern "C" void onAnalysisInterrupt(int) {
-    g_cancel = true;
+    g_cancel.cancel();
+}
+
+uint64_t seedOption(const Options& o) {
+    const long long seed = o.integer("--seed", 0);
+    if (seed < 0) throw UsageError{"--seed must be >= 0"};
+    return static_cast<uint64_t>(seed);
+}
+
+// Resolves, computes and stores (unless cancelled) through the analysis session, which
+// the GUI shares; Ctrl-C cancels within one evaluation.
+AnalysisSessionResult runSession(const Options& o, AnalysisSessionRequest req,
+                                 const std::string& progressWhat) {
+    Store store(dbPath(o));
+    req.run_id = o.integer("--run", 0);
+    req.step = o.integer("--checkpoint", -1);
+    auto onResolved = std::move(req.on_resolved);
+    req.on_resolved = [&](int64_t step) {
+        if (onResolved) onResolved(step);
+        std::signal(SIGINT, onAnalysisInterrupt);
+    };
+    return runAnalysisSession(store, req, stderrProgress(progressWhat), g_cancel);
+}
+
+// The --json line: the result's own JSON plus where it came from and where it went.
+int finish(const Options& o, const AnalysisSessionResult& r, const std::string& resultJson,
+           const char* idKey) {
+    if (o.has("--json")) {
+        nlohmann::json j = nlohmann::json::parse(resultJson);
+        j["run_id"] = r.run_id;
+        j["checkpoint_step"] = r.checkpoint_step;
+        j[idKey] = r.stored_id;
+        std::cout << j.dump() << std::endl;
+    }
+    return r.cancelled ? 1 : 0;
 }
 
 }  // namespace
@@ -47,37 +82,28 @@ int landscapeCommand(const Args& args) {
                          {"--json", false}});
         if (!o.has("--run") || !o.has("--kind"))
             throw UsageError{"landscape needs --run ID and --kind 1d|2d|interp"};
-        LandscapeRequest req;
+        AnalysisSessionRequest session;
+        session.kind = AnalysisKind::Landscape;
+        LandscapeRequest& req = session.landscape;
         req.kind = o.get("--kind");
         req.grid = static_cast<int>(o.integer("--grid", req.grid));
         req.range = number(o, "--range", req.range);
-        const long long seed = o.integer("--seed", 0);
-        if (seed < 0) throw UsageError{"--seed must be >= 0"};
-        req.seed = static_cast<uint64_t>(seed);
+        req.seed = seedOption(o);
         req.subset = static_cast<int>(o.integer("--subset", req.subset));
         if (const std::string err = validateLandscapeRequest(req); !err.empty())
             throw UsageError{err};
-        Store store(dbPath(o));
-        const int64_t runId = o.integer("--run", 0);
-        const int64_t step = o.integer("--checkpoint", -1);
-        const ModelSource src = modelSourceForRun(store, runId, step);
-        const int64_t ckStep = checkpointStepForRun(store, runId, step);
-        std::cerr << "landscape " << req.kind << " of run " << runId << " at step " << ckStep
-                  << ": " << landscapeEvaluations(req) << " evaluations\n";
-        std::signal(SIGINT, onAnalysisInterrupt);
-        const LandscapeResult r =
-            computeLandscape(src, req, stderrProgress("evaluation"), &g_cancel);
-        const int64_t id = store.saveLandscape(runId, ckStep, req.kind, landscapeToJson(r));
+        session.on_resolved = [&](int64_t step) {
+            std::cerr << "landscape " << req.kind << " of run " << o.integer("--run", 0)
+                      << " at step " << step << ": " << landscapeEvaluations(req)
+                      << " evaluations\n";
+        };
+        const AnalysisSessionResult r = runSession(o, session, "evaluation");
         std::cerr << (r.cancelled ? "cancelled" : "done") << " in " << std::fixed
-                  << std::setprecision(1) << r.seconds << " s; stored as landscape " << id << "\n";
-        if (o.has("--json")) {
-            nlohmann::json j = nlohmann::json::parse(landscapeToJson(r));
-            j["run_id"] = runId;
-            j["checkpoint_step"] = ckStep;
-            j["landscape_id"] = id;
-            std::cout << j.dump() << std::endl;
-        }
-        return r.cancelled ? 1 : 0;
+                  << std::setprecision(1) << r.landscape.seconds << " s; "
+                  << (r.cancelled ? std::string("not stored")
+                                  : "stored as landscape " + std::to_string(r.stored_id))
+                  << "\n";
+        return finish(o, r, landscapeToJson(r.landscape), "landscape_id");
     });
 }
 
@@ -93,38 +119,23 @@ int hessianCommand(const Args& args) {
                          {"--db", true},
                          {"--json", false}});
         if (!o.has("--run")) throw UsageError{"hessian needs --run ID"};
-        HessianRequest req;
+        AnalysisSessionRequest session;
+        session.kind = AnalysisKind::Hessian;
+        HessianRequest& req = session.hessian;
         req.topk = static_cast<int>(o.integer("--topk", req.topk));
         req.trace_samples = static_cast<int>(o.integer("--trace-samples", req.trace_samples));
         req.probe = o.get("--probe", req.probe);
         req.probe_size = static_cast<int>(o.integer("--probe-size", req.probe_size));
-        const long long seed = o.integer("--seed", 0);
-        if (seed < 0) throw UsageError{"--seed must be >= 0"};
-        req.seed = static_cast<uint64_t>(seed);
+        req.seed = seedOption(o);
         if (const std::string err = validateHessianRequest(req); !err.empty())
             throw UsageError{err};
-        Store store(dbPath(o));
-        const int64_t runId = o.integer("--run", 0);
-        const int64_t step = o.integer("--checkpoint", -1);
-        const ModelSource src = modelSourceForRun(store, runId, step);
-        const int64_t ckStep = checkpointStepForRun(store, runId, step);
-        std::signal(SIGINT, onAnalysisInterrupt);
-        const HessianResult r =
-            computeHessian(src, req, stderrProgress("Hessian-vector product"), &g_cancel);
-        const int64_t id = store.saveHessian(runId, ckStep, hessianToJson(r));
+        const AnalysisSessionResult r = runSession(o, session, "Hessian-vector product");
         std::cerr << "eigenvalues";
-        for (double e : r.eigenvalues) std::cerr << " " << e;
+        for (double e : r.hessian.eigenvalues) std::cerr << " " << e;
         if (req.trace_samples > 0)
-            std::cerr << "; trace " << r.trace_mean << " +- " << r.trace_stderr;
-        std::cerr << "\n";
-        if (o.has("--json")) {
-            nlohmann::json j = nlohmann::json::parse(hessianToJson(r));
-            j["run_id"] = runId;
-            j["checkpoint_step"] = ckStep;
-            j["hessian_id"] = id;
-            std::cout << j.dump() << std::endl;
-        }
-        return r.cancelled ? 1 : 0;
+            std::cerr << "; trace " << r.hessian.trace_mean << " +- " << r.hessian.trace_stderr;
+        std::cerr << (r.cancelled ? "; cancelled, not stored" : "") << "\n";
+        return finish(o, r, hessianToJson(r.hessian), "hessian_id");
     });
 }
 

@@ -20,6 +20,7 @@
 #include "engine/core/presets.h"
 #include "engine/analysis/run_analysis.h"
 #include "engine/sessions/run_session.h"
+#include "engine/sessions/seed_set.h"
 #include "engine/store/store.h"
 
 namespace forgetlab::cli {
@@ -195,31 +196,32 @@ int runCommand(const Args& args) {
         ProgressPrinter progress;
         SessionOptions so;
         so.num_threads = static_cast<int>(o.integer("--threads", 0));
+        // A set of one (no --seeds) keeps the config's name; a larger set names its
+        // members as the GUI's seed sweep does.
         so.on_run_created = [&](int64_t id) {
-            std::cerr << "run " << id << " (" << cfg.name << ") in " << store.path() << "\n";
+            std::cerr << "run " << id << " (" << store.run(id).name << ") in " << store.path()
+                      << "\n";
         };
-        std::vector<RunSummary> all;
-        const unsigned firstSeed = cfg.seed;
-        for (long long k = 0; k < seeds && !control.stopRequested(); ++k) {
-            cfg.seed = firstSeed + static_cast<unsigned>(k);
-            const RunSummary s = runAndRecord(cfg, store, control, &progress, so);
-            if (s.language)
-                std::cerr << "status " << s.status << ": upstream log-perplexity " << std::fixed
-                          << std::setprecision(3) << s.upstream_logppl_before << " -> "
-                          << s.upstream_logppl_after << " nats/token (forgetting " << std::showpos
-                          << s.forgetting_logppl << std::noshowpos << "), downstream "
-                          << s.downstream_logppl_after << "; next-token accuracy upstream "
-                          << s.upstream_acc_before << " -> " << s.upstream_acc_after << ", "
-                          << std::setprecision(1) << s.wall_seconds << " s\n";
-            else
-                std::cerr << "status " << s.status << ": upstream accuracy " << std::fixed
-                          << std::setprecision(3) << s.upstream_acc_before << " -> "
-                          << s.upstream_acc_after << " (forgetting " << s.forgetting
-                          << "), downstream accuracy " << s.downstream_acc_after << ", "
-                          << std::setprecision(1) << s.wall_seconds << " s\n";
-            if (!s.error.empty()) std::cerr << "forgetlab-cli: " << s.error << "\n";
-            all.push_back(s);
-        }
+        const std::vector<RunSummary> all = runSeedSet(
+            cfg, cfg.seed, static_cast<int>(seeds), store, control, &progress, so,
+            [](const RunSummary& s) {
+                if (s.language)
+                    std::cerr << "status " << s.status << ": upstream log-perplexity " << std::fixed
+                              << std::setprecision(3) << s.upstream_logppl_before << " -> "
+                              << s.upstream_logppl_after << " nats/token (forgetting "
+                              << std::showpos << s.forgetting_logppl << std::noshowpos
+                              << "), downstream " << s.downstream_logppl_after
+                              << "; next-token accuracy upstream " << s.upstream_acc_before
+                              << " -> " << s.upstream_acc_after << ", " << std::setprecision(1)
+                              << s.wall_seconds << " s\n";
+                else
+                    std::cerr << "status " << s.status << ": upstream accuracy " << std::fixed
+                              << std::setprecision(3) << s.upstream_acc_before << " -> "
+                              << s.upstream_acc_after << " (forgetting " << s.forgetting
+                              << "), downstream accuracy " << s.downstream_acc_after << ", "
+                              << std::setprecision(1) << s.wall_seconds << " s\n";
+                if (!s.error.empty()) std::cerr << "forgetlab-cli: " << s.error << "\n";
+            });
         g_control = nullptr;
         if (o.has("--json"))
             std::cout << (seeds == 1 ? summaryToJson(all.front()) : seedsJson(all)) << std::endl;

@@ -1,5 +1,4 @@
 // forgetlab-cli compare (stored runs side by side), wiseft, and the --seeds aggregate.
-#include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -9,6 +8,7 @@
 #include "app/cli/cli_support.h"
 #include "engine/analysis/run_analysis.h"
 #include "engine/analysis/wise_ft.h"
+#include "engine/sessions/seed_set.h"
 
 namespace forgetlab::cli {
 namespace {
@@ -16,7 +16,7 @@ namespace {
 using nlohmann::json;
 
 // Mean and sample standard deviation of each numeric field shared by all objects.
-json meanAndStd(const std::vector<json>& items) {
+json meanAndStdOfFields(const std::vector<json>& items) {
     json mean = json::object(), sd = json::object();
     if (items.empty()) return {{"mean", mean}, {"std", sd}};
     for (auto it = items.front().begin(); it != items.front().end(); ++it) {
@@ -26,13 +26,9 @@ json meanAndStd(const std::vector<json>& items) {
             if (x.contains(it.key()) && x[it.key()].is_number())
                 v.push_back(x[it.key()].get<double>());
         if (v.size() != items.size()) continue;
-        double m = 0;
-        for (double d : v) m += d;
-        m /= double(v.size());
-        double ss = 0;
-        for (double d : v) ss += (d - m) * (d - m);
-        mean[it.key()] = m;
-        sd[it.key()] = v.size() > 1 ? std::sqrt(ss / double(v.size() - 1)) : 0.0;
+        const MeanStd ms = meanAndStd(v);
+        mean[it.key()] = ms.mean;
+        sd[it.key()] = ms.std;
     }
     return {{"mean", mean}, {"std", sd}};
 }
@@ -61,7 +57,7 @@ std::vector<int64_t> parseIds(const std::string& text) {
 std::string seedsJson(const std::vector<RunSummary>& runs) {
     std::vector<json> items;
     for (const auto& r : runs) items.push_back(json::parse(summaryToJson(r)));
-    json out = meanAndStd(items);
+    json out = meanAndStdOfFields(items);
     out["seeds"] = runs.size();
     out["runs"] = items;
     return out.dump();

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_support.h"
+#include "engine/core/names.h"
 #include "engine/forgetting/forgetting_matrix.h"
 #include "engine/sessions/forgetting_sweep.h"
 
@@ -151,7 +152,7 @@ int sweep(const Args& args) {
     } else {
         id = o.integer("--resume", 0);
         const MatrixInfo info = store.matrixInfo(id);
-        if (info.status == "running")
+        if (info.status == status::kRunning)
             throw std::runtime_error("matrix #" + std::to_string(id) +
                                      " is being swept by another process right now");
     }
@@ -180,7 +181,7 @@ int sweep(const Args& args) {
     for (const auto& s : r.skipped) std::cerr << "forgetlab-cli: skipped " << s << "\n";
     std::cerr << "sweep " << r.status << ": " << r.rows_done << "/" << r.rows_total << " tasks in "
               << std::fixed << std::setprecision(1) << r.wall_seconds << " s\n";
-    if (r.status == "stopped")
+    if (r.status == status::kStopped)
         std::cerr << "resume with: forgetlab-cli matrix sweep --resume " << id << "\n";
     if (o.has("--json")) {
         json j = {{"matrix_id", id},
@@ -193,7 +194,7 @@ int sweep(const Args& args) {
         if (!r.error.empty()) j["error"] = r.error;
         std::cout << j.dump() << std::endl;
     }
-    return r.status == "failed" ? 1 : 0;
+    return r.status == status::kFailed ? 1 : 0;
 }
 
 int list(const Args& args) {

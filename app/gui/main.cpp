@@ -17,24 +17,20 @@
 // --matrix ID shows stored forgetting matrix ID in the Forgetting map tab, rows and columns
 // sorted by the leading singular vectors; --predict then runs the completion protocol
 // (H auto, K 30, 5 seeds); a screenshot is taken once the last of them is shown.
+//
+// main() only reads the command line; what the demonstration flags do is in
+// screenshot_script.h.
 
 #include <QApplication>
-#include <QComboBox>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
 #include <QTimer>
 #include <cstdio>
+#include <optional>
 
-#include "app/bridge/tabs/analysis_coordinator.h"
-#include "app/bridge/jobs/forgetting_map_controller.h"
 #include "app/bridge/main_window.h"
-#include "app/bridge/jobs/run_controller.h"
-#include "app/gui/scripted_runs.h"
-#include "ui/forgetting_map/forgetting_heatmap.h"
-#include "ui/forgetting_map/forgetting_map_tab.h"
-#include "ui/landscape/landscape_form.h"
-#include "ui/landscape/landscape_panel.h"
+#include "app/gui/screenshot_script.h"
 #include "engine/core/presets.h"
 #include "engine/store/store.h"
 
@@ -133,137 +129,27 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(startOption)) QTimer::singleShot(0, &window, [&window] { window.startRun(); });
 
-    forgetlab::app::ScriptedRuns* scripted = nullptr;
+    auto* script = new forgetlab::app::ScreenshotScript(&window);
     if (parser.isSet(runPresetsOption) || parser.value(seedsOption).toInt() >= 2) {
         const QString seedsPreset = parser.isSet(seedsPresetOption)
                                         ? parser.value(seedsPresetOption)
                                         : parser.value(presetOption);
-        scripted = new forgetlab::app::ScriptedRuns(
-            &window, parser.value(runPresetsOption).split(QLatin1Char(','), Qt::SkipEmptyParts),
-            seedsPreset, parser.value(seedsOption).toInt());
-        const QString tab = parser.value(tabOption);
-        QObject::connect(scripted, &forgetlab::app::ScriptedRuns::finished, &window,
-                         [&window, tab](bool ok) {
-                             if (!ok)
-                                 std::fprintf(stderr, "forgetlab: scripted runs ended early\n");
-                             window.showTab(tab);
-                         });
-        scripted->start();
+        script->runPresets(
+            parser.value(runPresetsOption).split(QLatin1Char(','), Qt::SkipEmptyParts), seedsPreset,
+            parser.value(seedsOption).toInt(), parser.value(tabOption));
     }
-
-    const bool matrix = parser.isSet(matrixOption);
-    if (matrix) {
-        bool ok = false;
-        const qint64 id = parser.value(matrixOption).toLongLong(&ok);
-        if (!ok || id <= 0) {
-            std::fprintf(stderr,
-                         "forgetlab: --matrix needs a matrix id (forgetlab-cli matrix list)\n");
-            return 2;
-        }
-        window.showTab(QStringLiteral("forgetting"));
-        auto* tab = window.forgettingMap();
-        for (const char* name : {"fmap.sort.rows", "fmap.sort.cols"})
-            if (auto* box = tab->findChild<QComboBox*>(QString::fromLatin1(name)))
-                box->setCurrentIndex(
-                    box->findData(int(forgetlab::ui::ForgettingHeatmap::SortMode::Singular)));
-        auto* ctl = window.forgettingMapController();
-        tab->selectMatrix(id);
-        ctl->chooseMatrix(id);
-        if (parser.isSet(predictOption))
-            QObject::connect(
-                ctl, &forgetlab::app::ForgettingMapController::matrixLoaded, &window,
-                [ctl] { QTimer::singleShot(0, ctl, [ctl] { ctl->runCompletion(0, 30, 5); }); },
-                Qt::SingleShotConnection);
-    }
-
-    const bool landscape = parser.isSet(landscapeOption);
-    if (landscape) {
-        forgetlab::LandscapeRequest request = window.landscapePanel()->form()->request();
-        request.kind = parser.value(landscapeOption).toStdString();
-        bool ok = false;
-        request.grid = parser.value(gridOption).toInt(&ok);
-        if (const std::string err = forgetlab::validateLandscapeRequest(request);
-            !ok || !err.empty()) {
-            std::fprintf(stderr, "forgetlab: --landscape: %s\n",
-                         ok ? err.c_str() : "--grid needs a number");
-            return 2;
-        }
-        window.landscapePanel()->form()->setRequest(request);
-        auto compute = [&window] {
-            window.showTab(QStringLiteral("landscape"));
-            window.analysis()->computeLandscape();
-        };
-        if (parser.isSet(startOption)) {
-            // After the run list shows the finished run (its final checkpoint).
-            QObject::connect(window.controller(), &forgetlab::app::RunController::finished, &window,
-                             [compute] { QTimer::singleShot(0, compute); });
-        } else {
-            QTimer::singleShot(0, &window, compute);
-        }
-    }
-
+    if (parser.isSet(matrixOption) &&
+        !script->showMatrix(parser.value(matrixOption), parser.isSet(predictOption)))
+        return 2;
+    if (parser.isSet(landscapeOption) &&
+        !script->computeLandscape(parser.value(landscapeOption), parser.value(gridOption),
+                                  parser.isSet(hessianOption), parser.isSet(startOption)))
+        return 2;
     if (parser.isSet(shotOption)) {
-        const QString file = parser.value(shotOption);
-        bool ok = false;
-        const double seconds = parser.value(afterOption).toDouble(&ok);
-        if (!ok || seconds < 0) {
-            std::fprintf(stderr, "forgetlab: --screenshot-after needs a number of seconds\n");
+        std::optional<qint64> atStep;
+        if (parser.isSet(shotStepOption)) atStep = parser.value(shotStepOption).toLongLong();
+        if (!script->screenshot(parser.value(shotOption), parser.value(afterOption), atStep))
             return 2;
-        }
-        auto shoot = [&window, file] {
-            if (!window.grab().save(file)) {
-                std::fprintf(stderr, "forgetlab: cannot write %s\n", qPrintable(file));
-                QApplication::exit(1);
-                return;
-            }
-            std::fprintf(stderr, "forgetlab: screenshot saved to %s\n", qPrintable(file));
-            window.close();
-        };
-        const int delayMs = static_cast<int>(seconds * 1000);
-        if (parser.isSet(shotStepOption)) {
-            // Mid-run, at the same point of the run on any machine.
-            const qint64 step = parser.value(shotStepOption).toLongLong();
-            auto* poll = new QTimer(&window);
-            QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, step, shoot] {
-                if (window.liveStep() < step) return;
-                poll->stop();
-                shoot();
-            });
-            poll->start(20);
-        } else if (matrix) {
-            auto* ctl = window.forgettingMapController();
-            if (parser.isSet(predictOption))
-                QObject::connect(ctl, &forgetlab::app::ForgettingMapController::completionFinished,
-                                 &window, [shoot, delayMs] { QTimer::singleShot(delayMs, shoot); });
-            else
-                QObject::connect(ctl, &forgetlab::app::ForgettingMapController::matrixLoaded,
-                                 &window, [shoot, delayMs] { QTimer::singleShot(delayMs, shoot); });
-        } else if (landscape) {
-            // When the last job's result is on screen (plus the delay for the last repaint).
-            auto* analysis = window.analysis();
-            const bool hessian = parser.isSet(hessianOption);
-            QObject::connect(
-                analysis, &forgetlab::app::AnalysisCoordinator::jobFinished, &window,
-                [shoot, delayMs, hessian, analysis](const forgetlab::app::AnalysisOutcome& o) {
-                    if (hessian && o.job.kind == forgetlab::app::AnalysisJob::Kind::Landscape) {
-                        QTimer::singleShot(0, analysis, [analysis] { analysis->computeHessian(); });
-                        return;
-                    }
-                    QTimer::singleShot(delayMs, shoot);
-                });
-            QObject::connect(analysis, &forgetlab::app::AnalysisCoordinator::jobFailed, &window,
-                             [](const QString& message) {
-                                 std::fprintf(stderr, "forgetlab: landscape failed: %s\n",
-                                              qPrintable(message));
-                                 QApplication::exit(1);
-                             });
-        } else if (scripted) {
-            // Once every scripted run has ended and is shown.
-            QObject::connect(scripted, &forgetlab::app::ScriptedRuns::finished, &window,
-                             [shoot, delayMs] { QTimer::singleShot(delayMs, shoot); });
-        } else {
-            QTimer::singleShot(delayMs, &window, shoot);
-        }
     }
     return QApplication::exec();
 }

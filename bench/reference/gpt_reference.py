@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Python PyTorch reference for ForgetLab's GPT benchmark (bench/bench_gpt.cpp, rows 11, 11b).
 
-The engine's GptModel (engine/gpt_model.cpp) written the way a PyTorch user would write
+The engine's GptModel (engine/models/gpt_model.cpp) written the way a PyTorch user would write
 GPT-2: token + position embeddings, pre-LayerNorm blocks with Conv1D projections
 (y = x W + b, W [in, out]), attention as plain matmul / masked_fill / softmax (no fused
 kernel, as in the engine), GPT-2's "gelu_new" written out with the same ops, ln_f and the

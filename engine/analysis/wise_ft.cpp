@@ -9,6 +9,7 @@
 #include "engine/measure/internal/evaluation.h"
 #include "engine/analysis/run_analysis.h"
 #include "engine/models/internal/safetensors.h"
+#include "engine/train/internal/checkpoints.h"
 
 namespace forgetlab {
 namespace fs = std::filesystem;
@@ -87,14 +88,12 @@ int64_t wiseFtApply(Store& store, int64_t runId, double alpha, int subset, int64
     const fs::path dir = store.runCheckpointDir(id);
     fs::create_directories(dir);
     const std::string preFile = (dir / "pretrained.safetensors").string();
-    const std::string finalFile = (dir / "final.safetensors").string();
     fs::copy_file(source.pretrainedFile, preFile, fs::copy_options::overwrite_existing);
     interpolate(p, alpha);
-    saveSafetensors(finalFile, moduleTensors(*p.ft.model),
-                    {{"tag", "final"},
-                     {"wise_ft_alpha", std::to_string(alpha)},
-                     {"derived_from_run", std::to_string(runId)}});
     const int64_t ckStep = checkpointStepForRun(store, runId, step);
+    const std::string finalFile = writeCheckpoint(
+        *p.ft.model, dir.string(), "final", ckStep,
+        {{"wise_ft_alpha", std::to_string(alpha)}, {"derived_from_run", std::to_string(runId)}});
     store.addCheckpoint(id, 0, "pretrained", preFile);
     store.addCheckpoint(id, ckStep, "final", finalFile);
     store.appendEvent(

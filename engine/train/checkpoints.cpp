@@ -9,13 +9,17 @@ namespace forgetlab {
 namespace fs = std::filesystem;
 
 std::string writeCheckpoint(ForgetModel& model, const std::string& dir, const std::string& tag,
-                            int64_t step) {
+                            int64_t step, const std::map<std::string, std::string>& extra) {
     if (dir.empty()) return {};
     fs::create_directories(dir);
     const std::string file = (fs::path(dir) / (tag + ".safetensors")).string();
     auto* gpt = dynamic_cast<GptModel*>(&model);
+    std::map<std::string, std::string> metadata = extra;
+    metadata["tag"] = tag;
+    metadata["step"] = std::to_string(step);
+    metadata["format"] = kCheckpointFormat;
     saveSafetensors(file, gpt && gpt->hasLora() ? gpt->gpt2Tensors() : moduleTensors(model),
-                    {{"tag", tag}, {"step", std::to_string(step)}, {"format", kCheckpointFormat}});
+                    metadata);
     return file;
 }
 

@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "engine/core/names.h"
 #include "ui/forgetting_map/forgetting_heatmap.h"
 #include "ui/forgetting_map/matrix_analysis_panel.h"
 
@@ -159,6 +160,11 @@ ForgettingMapTab::ForgettingMapTab(QWidget* parent) : QWidget(parent) {
     rebuildComponents();
     setSweepSource(QString());
     updateButtons();
+}
+
+void ForgettingMapTab::setSort(SortMode rows, SortMode columns) {
+    m_rowSort->setCurrentIndex(m_rowSort->findData(int(rows)));
+    m_colSort->setCurrentIndex(m_colSort->findData(int(columns)));
 }
 
 QWidget* ForgettingMapTab::buildTopBar() {
@@ -544,8 +550,8 @@ void ForgettingMapTab::updateButtons() {
                                           "and record which upstream examples it forgets"));
     m_cancel->setEnabled(m_sweepRunning);
     const MatrixListEntry* entry = currentEntry();
-    const bool resumable = entry && (entry->status == QLatin1String("interrupted") ||
-                                     entry->status == QLatin1String("stopped"));
+    const bool resumable = entry && (entry->status == QLatin1String(status::kInterrupted) ||
+                                     entry->status == QLatin1String(status::kStopped));
     m_resume->setEnabled(!m_sweepRunning && resumable);
     for (QCheckBox* check : m_familyBoxes) check->setEnabled(!m_sweepRunning);
     for (QSpinBox* spin : {m_perFamily, m_steps, m_examples}) spin->setEnabled(!m_sweepRunning);

@@ -13,6 +13,7 @@
 #include <QVector>
 #include <QWidget>
 
+#include "ui/forgetting_map/forgetting_heatmap.h"
 #include "ui/forgetting_map/forgetting_map_types.h"
 
 class QCheckBox;
@@ -24,7 +25,6 @@ class QSpinBox;
 
 namespace forgetlab::ui {
 
-class ForgettingHeatmap;
 class MatrixAnalysisPanel;
 
 class ForgettingMapTab : public QWidget {
@@ -67,6 +67,9 @@ public:
     void setCompletionRunning(bool running);
     // The sweep the form describes now.
     SweepRequest sweepRequest() const;
+
+    // Sets the "Sort rows" / "columns" choices (and so the heatmap's order) as if picked.
+    void setSort(ForgettingHeatmap::SortMode rows, ForgettingHeatmap::SortMode columns);
 
     ForgettingHeatmap* heatmap() const { return m_heatmap; }
     MatrixAnalysisPanel* analysis() const { return m_analysis; }

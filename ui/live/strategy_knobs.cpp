@@ -2,12 +2,11 @@
 
 #include <QGridLayout>
 #include <QLabel>
-#include <QSignalBlocker>
-#include <QSlider>
 #include <algorithm>
 #include <cmath>
 
-#include "ui/common/number_field.h"
+#include "engine/core/names.h"
+#include "ui/live/knob_row.h"
 
 namespace forgetlab::ui {
 
@@ -17,21 +16,14 @@ constexpr double kRatioMax = 0.95;
 constexpr int kLambdaTicks = 140;  // 7 decades, 20 positions each, after the "off" position
 constexpr double kLambdaMinLog10 = -3.0;
 constexpr double kLambdaMaxLog10 = 4.0;
+// In StrategyKnobs::Knob order.
+constexpr const char* kKnobNames[StrategyKnobs::kKnobCount] = {
+    knobs::kReplayRatio, knobs::kEwcLambda, knobs::kL2spLambda, knobs::kLwfLambda};
 }  // namespace
 
 QString StrategyKnobs::knobName(Knob knob) {
-    switch (knob) {
-        case kReplayRatio:
-            return QStringLiteral("replay_ratio");
-        case kEwcLambda:
-            return QStringLiteral("ewc_lambda");
-        case kL2spLambda:
-            return QStringLiteral("l2sp_lambda");
-        case kLwfLambda:
-            return QStringLiteral("lwf_lambda");
-        default:
-            return {};
-    }
+    if (knob < 0 || knob >= kKnobCount) return {};
+    return QString::fromLatin1(kKnobNames[knob]);
 }
 
 int StrategyKnobs::toSlider(Knob knob, double value) {
@@ -64,36 +56,16 @@ StrategyKnobs::StrategyKnobs(QWidget* parent) : QGroupBox(tr("Live knobs (strate
         tr("LwF distillation weight, 0 or log scale 1e-3 to 1e4")};
     for (int k = 0; k < kKnobCount; ++k) {
         const Knob knob = static_cast<Knob>(k);
-        auto* label = new QLabel(labels[k]);
-        auto* slider = new QSlider(Qt::Horizontal);
-        slider->setObjectName(knobName(knob) + QStringLiteral("Slider"));
-        slider->setRange(0, knob == kReplayRatio ? kRatioTicks : kLambdaTicks);
-        slider->setToolTip(tips[k]);
-        auto* field = new NumberField;
-        field->setObjectName(knobName(knob) + QStringLiteral("Knob"));
-        field->setFixedWidth(80);
-        field->setToolTip(tr("Exact value; press Enter to apply"));
-        label->setBuddy(field);
-        grid->addWidget(label, k, 0);
-        grid->addWidget(slider, k, 1);
-        grid->addWidget(field, k, 2);
-        m_sliders[k] = slider;
-        m_fields[k] = field;
-
-        connect(slider, &QSlider::valueChanged, this, [this, knob, slider, field](int pos) {
-            field->setValue(fromSlider(knob, pos));
-            if (!slider->isSliderDown()) commit(knob, fromSlider(knob, pos));
-        });
-        connect(slider, &QSlider::sliderReleased, this,
-                [this, knob, slider] { commit(knob, fromSlider(knob, slider->value())); });
-        connect(field, &QLineEdit::editingFinished, this, [this, knob, field] {
-            const auto v = field->value();
-            const bool ok = v && *v >= 0 && (knob != kReplayRatio || *v < 1.0);
-            if (ok)
-                commit(knob, *v);
-            else
-                show(knob, m_values[knob]);  // not usable: show the current value
-        });
+        KnobSpec spec;
+        spec.name = kKnobNames[k];
+        spec.label = labels[k];
+        spec.sliderTip = tips[k];
+        spec.ticks = knob == kReplayRatio ? kRatioTicks : kLambdaTicks;
+        spec.toSlider = [knob](double v) { return toSlider(knob, v); };
+        spec.fromSlider = [knob](int pos) { return fromSlider(knob, pos); };
+        spec.accepts = [knob](double v) { return v >= 0 && (knob != kReplayRatio || v < 1.0); };
+        m_rows[k] = new KnobRow(std::move(spec), grid, k, this);
+        connect(m_rows[k], &KnobRow::changed, this, &StrategyKnobs::knobChanged);
     }
     m_note =
         new QLabel(tr("Greyed knobs belong to strategies that were off when the run "
@@ -105,8 +77,12 @@ StrategyKnobs::StrategyKnobs(QWidget* parent) : QGroupBox(tr("Live knobs (strate
     setStrategies(StrategyConfig{});
 }
 
+double StrategyKnobs::value(Knob knob) const {
+    return m_rows[knob]->value();
+}
+
 bool StrategyKnobs::isAvailable(Knob knob) const {
-    return m_available[knob];
+    return m_rows[knob]->isAvailable();
 }
 
 void StrategyKnobs::setStrategies(const StrategyConfig& s) {
@@ -116,27 +92,11 @@ void StrategyKnobs::setStrategies(const StrategyConfig& s) {
                                         s.lwf_lambda > 0};
     bool anyOff = false;
     for (int k = 0; k < kKnobCount; ++k) {
-        m_values[k] = values[k];
-        m_available[k] = available[k];
-        m_sliders[k]->setEnabled(available[k]);
-        m_fields[k]->setEnabled(available[k]);
+        m_rows[k]->setAvailable(available[k]);
+        m_rows[k]->setValue(values[k]);
         anyOff |= !available[k];
-        show(static_cast<Knob>(k), values[k]);
     }
     m_note->setVisible(anyOff);
-}
-
-void StrategyKnobs::show(Knob knob, double value) {
-    const QSignalBlocker b1(m_sliders[knob]), b2(m_fields[knob]);
-    m_sliders[knob]->setValue(toSlider(knob, value));
-    m_fields[knob]->setValue(value);
-}
-
-void StrategyKnobs::commit(Knob knob, double value) {
-    if (!m_available[knob] || value == m_values[knob]) return;
-    m_values[knob] = value;
-    show(knob, value);
-    Q_EMIT knobChanged(knobName(knob), value);
 }
 
 }  // namespace forgetlab::ui

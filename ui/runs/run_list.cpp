@@ -4,16 +4,18 @@
 #include <QPainter>
 #include <QPixmap>
 
+#include "engine/core/names.h"
+
 namespace forgetlab::ui {
 
 namespace {
 
 constexpr int kIdRole = Qt::UserRole + 1;
 
-QColor statusColor(const QString& status) {
-    if (status == QLatin1String("done")) return QColor(0x2e, 0x7d, 0x32);
-    if (status == QLatin1String("running")) return QColor(0x15, 0x65, 0xc0);
-    if (status == QLatin1String("failed") || status == QLatin1String("diverged"))
+QColor statusColor(const QString& word) {
+    if (word == QLatin1String(status::kDone)) return QColor(0x2e, 0x7d, 0x32);
+    if (word == QLatin1String(status::kRunning)) return QColor(0x15, 0x65, 0xc0);
+    if (word == QLatin1String(status::kFailed) || word == QLatin1String(status::kDiverged))
         return QColor(0xc6, 0x28, 0x28);
     return QColor(0x61, 0x61, 0x61);
 }
@@ -123,6 +125,12 @@ void RunList::setChecked(qint64 id, bool checked) {
 qint64 RunList::currentRunId() const {
     QTreeWidgetItem* item = currentItem();
     return item ? item->data(kIdColumn, kIdRole).toLongLong() : 0;
+}
+
+qint64 RunList::targetRunId() const {
+    if (const qint64 id = currentRunId()) return id;
+    const QList<qint64> checked = checkedRunIds();
+    return checked.size() == 1 ? checked.first() : 0;
 }
 
 void RunList::selectRun(qint64 id) {

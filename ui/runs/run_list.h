@@ -33,6 +33,8 @@ public:
     void setChecked(qint64 id, bool checked);
     // 0 when nothing is selected.
     qint64 currentRunId() const;
+    // The run to work on: the selected one, else the only checked one, else 0.
+    qint64 targetRunId() const;
     void selectRun(qint64 id);
     QString runStatus(qint64 id) const;
     // Marks rows with the colour their curves have in the plots (invalid colour: none).

@@ -1,66 +1,73 @@
 #include "app/bridge/jobs/analysis_controller.h"
 
-#include <QThread>
+#include <chrono>
 
-#include "app/bridge/jobs/analysis_worker.h"
+#include "engine/store/store.h"
 
 namespace forgetlab::app {
 
-AnalysisController::AnalysisController(QObject* parent) : QObject(parent) {
-    qRegisterMetaType<forgetlab::app::AnalysisOutcome>();
+namespace {
+
+// Progress reports closer together than this are dropped (the last one always goes).
+constexpr auto kProgressInterval = std::chrono::milliseconds(50);
+
+// On the job thread: the job, through the session both front ends share.
+AnalysisOutcome compute(const AnalysisJob& job, const CancelToken& cancel,
+                        BackgroundJob& background) {
+    auto last = std::chrono::steady_clock::now() - kProgressInterval;
+    const ProgressFn progress = [&background, &last](int64_t done, int64_t total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (done < total && now - last < kProgressInterval) return;
+        last = now;
+        background.reportProgress(done, total);
+    };
+    AnalysisSessionRequest request;
+    request.kind = job.kind;
+    request.run_id = job.runId;
+    request.step = job.step;
+    request.landscape = job.landscape;
+    request.hessian = job.hessian;
+    request.timing_subset = job.timingSubset;
+    request.store = job.store;
+
+    Store store(job.dbPath.toStdString());
+    const AnalysisSessionResult r = runAnalysisSession(store, request, progress, cancel);
+    AnalysisOutcome out;
+    out.job = job;
+    out.step = r.checkpoint_step;
+    out.storedId = r.stored_id;
+    out.landscape = r.landscape;
+    out.hessian = r.hessian;
+    out.secondsPerPass = r.seconds_per_pass;
+    out.cancelled = r.cancelled;
+    return out;
 }
 
-AnalysisController::~AnalysisController() {
-    if (!m_thread) return;
-    m_cancel->store(true);
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
+}  // namespace
+
+AnalysisController::AnalysisController(QObject* parent)
+    : QObject(parent),
+      m_background(QStringLiteral("forgetlab-analysis"),
+                   {tr("The database %1 cannot be used: %2"), QStringLiteral("%1"),
+                    tr("The analysis failed with an unknown error.")}) {
+    qRegisterMetaType<forgetlab::app::AnalysisOutcome>();
+    connect(&m_background, &BackgroundJob::progress, this, &AnalysisController::progress);
+    connect(&m_background, &BackgroundJob::failed, this, &AnalysisController::failed);
 }
+
+AnalysisController::~AnalysisController() = default;
 
 bool AnalysisController::start(const AnalysisJob& job) {
-    if (m_thread) return false;
+    if (m_background.isBusy()) return false;
     m_job = job;
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    m_haveOutcome = false;
-    m_error.clear();
-
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("forgetlab-analysis"));
-    auto* worker = new AnalysisWorker(job, m_cancel);
-    worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::started, worker, &AnalysisWorker::run);
-    connect(worker, &AnalysisWorker::done, m_thread, &QThread::quit);
-    connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
-    connect(m_thread, &QThread::finished, this, &AnalysisController::onThreadFinished);
-    connect(worker, &AnalysisWorker::progress, this, &AnalysisController::progress);
-    connect(worker, &AnalysisWorker::finished, this, [this](const AnalysisOutcome& outcome) {
-        m_outcome = outcome;
-        m_haveOutcome = true;
-    });
-    connect(worker, &AnalysisWorker::failed, this,
-            [this](const QString& message) { m_error = message; });
-    m_thread->start();
+    m_background.setDatabasePath(job.dbPath);
+    m_background.start(
+        [this, job](const CancelToken& cancel) { return compute(job, cancel, m_background); },
+        [this](const AnalysisOutcome& outcome) { Q_EMIT finished(outcome); });
     AnalysisOutcome announced;
     announced.job = job;
     Q_EMIT started(announced);
     return true;
-}
-
-void AnalysisController::cancel() {
-    if (m_cancel) m_cancel->store(true);
-}
-
-void AnalysisController::onThreadFinished() {
-    if (!m_thread) return;
-    m_thread->wait();
-    m_thread->deleteLater();
-    m_thread = nullptr;
-    if (m_haveOutcome) {
-        Q_EMIT finished(m_outcome);
-    } else {
-        Q_EMIT failed(m_error.isEmpty() ? tr("The analysis ended without a result.") : m_error);
-    }
 }
 
 }  // namespace forgetlab::app

@@ -1,18 +1,16 @@
 #pragma once
-// AnalysisController: runs on-demand analyses one at a time, each on its own QThread with
-// an AnalysisWorker moved onto it. A request while a job runs is refused (start returns
-// false); Cancel sets the job's atomic flag, which the engine checks before every
-// evaluation, so the job ends within one evaluation. finished()/failed() are emitted
-// after the job's thread has ended, so isBusy() is already false then.
+// AnalysisController: runs on-demand analyses one at a time on a BackgroundJob, each
+// through runAnalysisSession (the CLI's entry point too) with the job thread's own Store
+// connection. A request while a job runs is refused (start returns false); Cancel sets
+// the job's token, which the engine checks before every evaluation, so the job ends
+// within one evaluation. Progress arrives at most ~20 times a second. finished()/failed()
+// are emitted after the job's thread has ended, so isBusy() is already false then.
 
 #include <QObject>
 #include <QString>
-#include <atomic>
-#include <memory>
 
 #include "app/bridge/jobs/analysis_job.h"
-
-class QThread;
+#include "app/bridge/jobs/background_job.h"
 
 namespace forgetlab::app {
 
@@ -24,10 +22,10 @@ public:
     ~AnalysisController() override;
 
     bool start(const AnalysisJob& job);
-    bool isBusy() const { return m_thread != nullptr; }
+    bool isBusy() const { return m_background.isBusy(); }
     const AnalysisJob& currentJob() const { return m_job; }
-    void cancel();
-    bool isCancelling() const { return m_cancel && m_cancel->load(); }
+    void cancel() { m_background.cancel(); }
+    bool isCancelling() const { return m_background.isCancelling(); }
 
 Q_SIGNALS:
     void started(const forgetlab::app::AnalysisOutcome& job);  // outcome.job filled only
@@ -36,14 +34,8 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    void onThreadFinished();
-
-    QThread* m_thread = nullptr;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
     AnalysisJob m_job;
-    bool m_haveOutcome = false;
-    AnalysisOutcome m_outcome;
-    QString m_error;
+    BackgroundJob m_background;  // last: joined before the members its callbacks use go
 };
 
 }  // namespace forgetlab::app

@@ -7,11 +7,12 @@
 #include <QString>
 
 #include "engine/analysis/analysis.h"
+#include "engine/sessions/analysis_session.h"
 
 namespace forgetlab::app {
 
 struct AnalysisJob {
-    enum class Kind { Landscape, Hessian, Timing };
+    using Kind = AnalysisKind;  // the session's: Landscape, Hessian, Timing
     Kind kind = Kind::Landscape;
     QString dbPath;
     qint64 runId = 0;

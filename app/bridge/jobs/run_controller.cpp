@@ -1,106 +1,100 @@
 #include "app/bridge/jobs/run_controller.h"
 
-#include <QThread>
 #include <algorithm>
 
 #include "app/bridge/live_buffer.h"
-#include "app/bridge/jobs/run_worker.h"
 #include "engine/core/run_control.h"
+#include "engine/sessions/run_session.h"
+#include "engine/store/store.h"
 
 namespace forgetlab::app {
 
 RunController::RunController(QObject* parent)
     : QObject(parent),
       m_live(std::make_shared<LiveBuffer>()),
-      m_torchThreads(std::max(1, QThread::idealThreadCount())) {
+      m_torchThreads(std::max(1, QThread::idealThreadCount())),
+      m_job(QStringLiteral("forgetlab-run"),
+            {tr("The database %1 cannot be written: %2"), tr("The run failed: %1"),
+             tr("The run failed with an unknown error.")}) {
     qRegisterMetaType<forgetlab::RunSummary>();
 }
 
-RunController::~RunController() {
-    if (!m_thread) return;
-    m_control->requestStop();
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-}
+RunController::~RunController() = default;
 
 bool RunController::start(const ExperimentConfig& config, const QString& dbPath) {
-    if (m_thread) return false;
+    if (m_job.isBusy()) return false;
     m_control = std::make_shared<RunControl>();
     m_live->reset();
     m_runId = 0;
     m_paused = false;
     m_stopping = false;
-    m_haveSummary = false;
-    m_error.clear();
 
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("forgetlab-run"));
-    auto* worker = new RunWorker(config, dbPath, m_control, m_live, m_torchThreads);
-    worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::started, worker, &RunWorker::run);
-    connect(worker, &RunWorker::done, m_thread, &QThread::quit);
-    connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
-    connect(m_thread, &QThread::finished, this, &RunController::onThreadFinished);
-    connect(worker, &RunWorker::runCreated, this, [this](qint64 id) {
-        m_runId = id;
-        Q_EMIT runCreated(id);
-    });
-    connect(worker, &RunWorker::finished, this, [this](const RunSummary& summary) {
-        m_summary = summary;
-        m_haveSummary = true;
-    });
-    connect(worker, &RunWorker::failed, this,
-            [this](const QString& message) { m_error = message; });
-    m_thread->start();
+    const std::shared_ptr<RunControl> control = m_control;
+    const std::shared_ptr<LiveBuffer> live = m_live;
+    const int threads = m_torchThreads;
+    m_job.setDatabasePath(dbPath);
+    m_job.start(
+        [this, config, dbPath, control, live, threads](const CancelToken&) {
+            // One connection per thread: this one writes, the GUI's only reads.
+            Store store(dbPath.toStdString());
+            SessionOptions options;
+            options.num_threads = threads;
+            options.on_run_created = [this](int64_t id) {
+                m_job.post([this, id] {
+                    m_runId = id;
+                    Q_EMIT runCreated(static_cast<qint64>(id));
+                });
+            };
+            return runAndRecord(config, store, *control, live.get(), options);
+        },
+        [this](const RunSummary& summary) {
+            settle();
+            Q_EMIT finished(summary);
+        },
+        [this](const QString& message) {
+            settle();
+            Q_EMIT failed(message);
+        },
+        control->stopToken());
     Q_EMIT started();
     return true;
 }
 
-void RunController::onThreadFinished() {
-    if (!m_thread) return;
-    m_thread->wait();
-    m_thread->deleteLater();
-    m_thread = nullptr;
+void RunController::settle() {
     m_paused = false;
     m_stopping = false;
-    if (m_haveSummary) {
-        Q_EMIT finished(m_summary);
-    } else {
-        Q_EMIT failed(m_error.isEmpty() ? tr("The run ended without a result.") : m_error);
-    }
 }
 
 void RunController::pause() {
-    if (!m_thread || m_paused) return;
+    if (!isRunning() || m_paused) return;
     m_control->setPaused(true);
     m_paused = true;
     Q_EMIT pausedChanged(true);
 }
 
 void RunController::resume() {
-    if (!m_thread || !m_paused) return;
+    if (!isRunning() || !m_paused) return;
     m_control->setPaused(false);
     m_paused = false;
     Q_EMIT pausedChanged(false);
 }
 
 void RunController::step() {
-    if (m_thread && m_paused) m_control->requestStep();
+    if (isRunning() && m_paused) m_control->requestStep();
 }
 
 void RunController::stop() {
-    if (!m_thread) return;
+    if (!isRunning()) return;
     m_stopping = true;
     m_control->requestStop();
 }
 
 void RunController::requestSnapshot() {
-    if (m_thread) m_control->requestSnapshot();
+    if (isRunning()) m_control->requestSnapshot();
 }
 
 void RunController::setKnob(const QString& name, double value) {
-    if (m_thread) m_control->setKnob(name.toStdString(), value);
+    if (isRunning()) m_control->setKnob(name.toStdString(), value);
 }
 
 }  // namespace forgetlab::app

@@ -1,18 +1,18 @@
 #pragma once
 // RunController: starts experiments on a background thread and steers them from the GUI.
-// One QThread per running job with a RunWorker moved onto it; pause/resume/step/stop and
-// live knobs go through the run's RunControl (atomics and a small queue read by the
-// runner between steps), so no call here ever waits for training. finished()/failed()
-// are emitted after the thread has ended, so isRunning() is already false then.
+// The run (runAndRecord, with the job thread's own Store connection) is a BackgroundJob;
+// pause/resume/step/stop and live knobs go through the run's RunControl (atomics and a
+// small queue read by the runner between steps), so no call here ever waits for
+// training. finished()/failed() are emitted after the thread has ended, so isRunning() is
+// already false then.
 
 #include <QObject>
 #include <QString>
 #include <memory>
 
+#include "app/bridge/jobs/background_job.h"
 #include "app/bridge/metatypes.h"
 #include "engine/core/config.h"
-
-class QThread;
 
 namespace forgetlab {
 class RunControl;
@@ -31,7 +31,7 @@ public:
 
     // False (and nothing happens) while another run is going.
     bool start(const ExperimentConfig& config, const QString& dbPath);
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_job.isBusy(); }
     bool isPaused() const { return m_paused; }
     bool isStopping() const { return m_stopping; }
     qint64 runId() const { return m_runId; }  // 0 until runCreated
@@ -60,19 +60,16 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    void onThreadFinished();
+    // The run ended, one way or the other: the steering state goes back to idle.
+    void settle();
 
-    QThread* m_thread = nullptr;
     std::shared_ptr<RunControl> m_control;
     std::shared_ptr<LiveBuffer> m_live;
     int m_torchThreads;
     qint64 m_runId = 0;
     bool m_paused = false;
     bool m_stopping = false;
-    // What the worker reported, delivered once its thread is gone.
-    bool m_haveSummary = false;
-    RunSummary m_summary;
-    QString m_error;
+    BackgroundJob m_job;  // last: joined before the members its callbacks use go
 };
 
 }  // namespace forgetlab::app

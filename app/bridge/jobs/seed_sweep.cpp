@@ -3,6 +3,8 @@
 #include <QTimer>
 
 #include "app/bridge/jobs/run_controller.h"
+#include "engine/core/names.h"
+#include "engine/sessions/seed_set.h"
 #include "ui/setup/setup_panel.h"
 
 namespace forgetlab::app {
@@ -23,6 +25,7 @@ bool SeedSweep::run(int seeds) {
     if (m_active || seeds < 1 || m_runs->isRunning() || !m_setup->isValid()) return false;
     m_base = m_setup->config();
     m_seeds = seeds;
+    m_members = seedSetConfigs(m_base, m_base.seed, seeds);
     m_next = 0;
     m_done.clear();
     m_active = true;
@@ -34,10 +37,8 @@ bool SeedSweep::run(int seeds) {
 }
 
 bool SeedSweep::startNext() {
-    ExperimentConfig config = m_base;
-    config.seed = m_base.seed + unsigned(m_next);
-    config.name = m_base.name + " seed " + std::to_string(config.seed);
-    m_setup->setConfig(config);
+    // The CLI's `run --seeds` names and seeds its members the same way.
+    m_setup->setConfig(m_members.at(size_t(m_next)));
     ++m_next;
     Q_EMIT progressed(m_next - 1, m_seeds);
     return m_start();

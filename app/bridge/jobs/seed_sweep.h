@@ -1,14 +1,15 @@
 #pragma once
 // SeedSweep: "Run over seeds…": runs the current setup once per seed (seed, seed + 1, …),
 // one after another through the normal Start path, so every run is live on screen and
-// stored like any other (named "<name> seed <s>"). The setup panel shows each seed's
-// config while it runs and gets the original back at the end. Stopping a run, or a
-// failure, ends the sweep; finished() gets the runs that completed, whose mean ± std band
+// stored like any other (seedConfig: named "<name> seed <s>", as the CLI names them). The setup
+// panel shows each seed's config while it runs and gets the original back at the end. Stopping a
+// run, or a failure, ends the sweep; finished() gets the runs that completed, whose mean ± std band
 // the Compare tab then shows.
 
 #include <QList>
 #include <QObject>
 #include <functional>
+#include <vector>
 
 #include "engine/core/config.h"
 #include "engine/core/run_types.h"
@@ -49,6 +50,7 @@ private:
     ExperimentConfig m_base;
     QList<qint64> m_done;
     int m_seeds = 0;
+    std::vector<ExperimentConfig> m_members;  // seedSetConfigs of m_base
     int m_next = 0;
     bool m_active = false;
 };

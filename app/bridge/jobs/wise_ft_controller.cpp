@@ -1,23 +1,72 @@
 #include "app/bridge/jobs/wise_ft_controller.h"
 
-#include <QThread>
 #include <QTimer>
 
-#include "app/bridge/live_buffer.h"
 #include "app/bridge/jobs/run_controller.h"
-#include "app/bridge/jobs/wise_ft_worker.h"
+#include "app/bridge/live_buffer.h"
+#include "engine/analysis/run_analysis.h"
+#include "engine/core/names.h"
+#include "engine/store/store.h"
 #include "ui/continual/wise_ft_panel.h"
 
 namespace forgetlab::app {
 
 namespace {
+
 constexpr int kSnapshotPollMs = 50;
 constexpr int kSnapshotTimeoutMs = 15'000;
+
+JobErrorText errorText() {
+    return {WiseFtController::tr("The database %1 cannot be used: %2"), QStringLiteral("%1"),
+            WiseFtController::tr("Wise-FT failed with an unknown error.")};
+}
+
+// On the job thread, with the thread's own Store connection.
+WiseFtOutcome compute(const WiseFtJob& job, const CancelToken& cancel, BackgroundJob& lane) {
+    Store store(job.dbPath.toStdString());
+    WiseFtOutcome out;
+    out.job = job;
+    switch (job.kind) {
+        case WiseFtJob::Kind::Curve: {
+            const ModelSource source = modelSourceForRun(store, job.runId, job.step);
+            out.curve = wiseFtCurve(
+                source, job.points, job.subset,
+                [&lane](int64_t done, int64_t total) { lane.reportProgress(done, total); },
+                cancel.flag());
+            out.cancelled = cancel.cancelled() && int(out.curve.size()) < job.points;
+            break;
+        }
+        case WiseFtJob::Kind::Point: {
+            const ModelSource source = modelSourceForRun(store, job.runId, job.step);
+            out.point = wiseFtPoint(source, job.alpha, job.subset);
+            break;
+        }
+        case WiseFtJob::Kind::Apply:
+            out.derivedRunId = wiseFtApply(store, job.runId, job.alpha, job.subset, job.step);
+            break;
+    }
+    return out;
+}
+
 }  // namespace
 
 WiseFtController::WiseFtController(ui::WiseFtPanel* panel, RunController* runs, QObject* parent)
-    : QObject(parent), m_panel(panel), m_runs(runs) {
-    qRegisterMetaType<forgetlab::app::WiseFtOutcome>();
+    : QObject(parent),
+      m_panel(panel),
+      m_runs(runs),
+      m_main(QStringLiteral("forgetlab-wiseft"), errorText()),
+      m_point(QStringLiteral("forgetlab-wiseft"), errorText()) {
+    // Only the curve reports progress; it belongs on the panel while its run is shown.
+    connect(&m_main, &BackgroundJob::progress, this, [this](qint64 done, qint64 total) {
+        if (m_mainRunId == m_runId) m_panel->setProgress(done, total);
+    });
+    // The newest slider request that waited for the point lane goes next.
+    connect(&m_point, &BackgroundJob::ended, this, [this] {
+        if (!m_pendingPoint) return;
+        const WiseFtJob next = *m_pendingPoint;
+        m_pendingPoint.reset();
+        start(m_point, next);
+    });
     connect(m_panel, &ui::WiseFtPanel::computeRequested, this, [this] { computeCurve(); });
     connect(m_panel, &ui::WiseFtPanel::cancelRequested, this, &WiseFtController::cancel);
     connect(m_panel, &ui::WiseFtPanel::applyRequested, this, [this] { applyCurrent(); });
@@ -32,15 +81,7 @@ WiseFtController::WiseFtController(ui::WiseFtPanel* panel, RunController* runs, 
     m_snapshotWait->setInterval(kSnapshotPollMs);
 }
 
-WiseFtController::~WiseFtController() {
-    for (Lane* lane : {&m_main, &m_point}) {
-        if (!lane->thread) continue;
-        lane->cancel->store(true);
-        lane->thread->quit();
-        lane->thread->wait();
-        delete lane->thread;
-    }
-}
+WiseFtController::~WiseFtController() = default;
 
 bool WiseFtController::isLiveRun() const {
     return m_runs->isRunning() && m_runId != 0 && m_runId == m_runs->runId();
@@ -63,9 +104,10 @@ void WiseFtController::refreshUsability() {
         m_panel->setRun(m_runId, title, false,
                         tr("This run is training: pause it to explore its current weights, or "
                            "wait until it ends."));
-    } else if (!isLiveRun() && m_status == QLatin1String("running")) {
+    } else if (!isLiveRun() && m_status == QLatin1String(status::kRunning)) {
         m_panel->setRun(m_runId, title, false, tr("This run is still being written."));
-    } else if (m_status == QLatin1String("failed") || m_status == QLatin1String("diverged")) {
+    } else if (m_status == QLatin1String(status::kFailed) ||
+               m_status == QLatin1String(status::kDiverged)) {
         m_panel->setRun(m_runId, title, false,
                         tr("This run %1: its weights are not worth interpolating.").arg(m_status));
     } else {
@@ -120,10 +162,10 @@ void WiseFtController::withCheckpoint(const std::function<void(qint64)>& then) {
 }
 
 void WiseFtController::computeCurve() {
-    if (m_main.thread || !m_runId) return;
+    if (m_main.isBusy() || !m_runId) return;
     const qint64 runId = m_runId;
     withCheckpoint([this, runId](qint64 step) {
-        if (runId != m_runId || m_main.thread) return;
+        if (runId != m_runId || m_main.isBusy()) return;
         m_panel->setBusy(
             true,
             tr("Computing the Wise-FT curve (%1 points)…").arg(ui::WiseFtPanel::kCurvePoints));
@@ -132,10 +174,10 @@ void WiseFtController::computeCurve() {
 }
 
 void WiseFtController::applyCurrent() {
-    if (m_main.thread || !m_runId) return;
+    if (m_main.isBusy() || !m_runId) return;
     const qint64 runId = m_runId;
     withCheckpoint([this, runId](qint64 step) {
-        if (runId != m_runId || m_main.thread) return;
+        if (runId != m_runId || m_main.isBusy()) return;
         m_panel->setBusy(true,
                          tr("Storing w(α = %1) as a new run…").arg(m_panel->alpha(), 0, 'f', 2));
         start(m_main, makeJob(WiseFtJob::Kind::Apply, step));
@@ -143,7 +185,7 @@ void WiseFtController::applyCurrent() {
 }
 
 void WiseFtController::cancel() {
-    if (m_main.cancel) m_main.cancel->store(true);
+    m_main.cancel();
     m_pendingPoint.reset();
 }
 
@@ -155,7 +197,7 @@ void WiseFtController::requestPoint(double alpha, int subset) {
         WiseFtJob job = makeJob(WiseFtJob::Kind::Point, step);
         job.alpha = alpha;
         job.subset = subset;
-        if (m_point.thread) {
+        if (m_point.isBusy()) {
             m_pendingPoint = job;  // the newest request replaces an older waiting one
         } else {
             start(m_point, job);
@@ -163,42 +205,22 @@ void WiseFtController::requestPoint(double alpha, int subset) {
     });
 }
 
-void WiseFtController::start(Lane& lane, const WiseFtJob& job) {
-    lane.cancel = std::make_shared<std::atomic<bool>>(false);
-    lane.thread = new QThread;
-    lane.thread->setObjectName(QStringLiteral("forgetlab-wiseft"));
-    auto* worker = new WiseFtWorker(job, lane.cancel);
-    worker->moveToThread(lane.thread);
-    Lane* lanePtr = &lane;
-    auto outcome = std::make_shared<std::optional<WiseFtOutcome>>();
-    auto error = std::make_shared<QString>();
-    connect(lane.thread, &QThread::started, worker, &WiseFtWorker::run);
-    connect(worker, &WiseFtWorker::done, lane.thread, &QThread::quit);
-    connect(lane.thread, &QThread::finished, worker, &QObject::deleteLater);
-    connect(worker, &WiseFtWorker::progress, this, [this, job](qint64 done, qint64 total) {
-        if (job.runId == m_runId) m_panel->setProgress(done, total);
-    });
-    connect(worker, &WiseFtWorker::finished, this,
-            [outcome](const WiseFtOutcome& o) { *outcome = o; });
-    connect(worker, &WiseFtWorker::failed, this, [error](const QString& m) { *error = m; });
-    // Results are delivered once the thread is gone, so the lane is free again then.
-    connect(lane.thread, &QThread::finished, this, [this, lanePtr, outcome, error, job] {
-        lanePtr->thread->wait();
-        lanePtr->thread->deleteLater();
-        lanePtr->thread = nullptr;
+void WiseFtController::start(BackgroundJob& lane, const WiseFtJob& job) {
+    if (&lane == &m_main) m_mainRunId = job.runId;
+    lane.setDatabasePath(job.dbPath);
+    // The outcome arrives once the thread is gone, so the lane is free again then.
+    const auto settle = [this, job] {
         if (job.kind != WiseFtJob::Kind::Point) m_panel->setBusy(false);
-        if (outcome->has_value()) {
-            onFinished(**outcome);
-        } else {
-            Q_EMIT errorReported(tr("Wise-FT: %1").arg(*error));
-        }
-        if (lanePtr == &m_point && m_pendingPoint) {
-            const WiseFtJob next = *m_pendingPoint;
-            m_pendingPoint.reset();
-            start(m_point, next);
-        }
-    });
-    lane.thread->start();
+    };
+    lane.start([job, &lane](const CancelToken& cancel) { return compute(job, cancel, lane); },
+               [this, settle](const WiseFtOutcome& outcome) {
+                   settle();
+                   onFinished(outcome);
+               },
+               [this, settle](const QString& message) {
+                   settle();
+                   Q_EMIT errorReported(tr("Wise-FT: %1").arg(message));
+               });
 }
 
 void WiseFtController::onFinished(const WiseFtOutcome& o) {

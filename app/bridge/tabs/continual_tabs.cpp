@@ -4,13 +4,11 @@
 #include <QInputDialog>
 #include <QMenu>
 #include <QMenuBar>
-#include <QStatusBar>
 #include <QTabWidget>
 #include <algorithm>
 #include <functional>
 
-#include "app/bridge/tabs/comparison_controller.h"
-#include "app/bridge/main_window.h"
+#include "app/bridge/tabs/comparison_coordinator.h"
 #include "app/bridge/jobs/run_controller.h"
 #include "app/bridge/run_database.h"
 #include "app/bridge/jobs/seed_sweep.h"
@@ -25,9 +23,9 @@
 
 namespace forgetlab::app {
 
-ContinualTabs::ContinualTabs(MainWindow* window, RunController* runs, RunDatabase* db,
+ContinualTabs::ContinualTabs(QWidget* window, RunController* runs, RunDatabase* db,
                              ui::SetupPanel* setup, ui::RunList* runList, ui::LivePlots* plots,
-                             QTabWidget* centre)
+                             QTabWidget* centre, std::function<bool()> startRun)
     : QObject(window),
       m_window(window),
       m_runs(runs),
@@ -50,25 +48,22 @@ ContinualTabs::ContinualTabs(MainWindow* window, RunController* runs, RunDatabas
                                     "pre-trained and fine-tuned"));
 
     m_sequence = new SequenceCoordinator(m_sequenceView, m_db, this);
-    m_comparison = new ComparisonController(m_comparisonView, m_db, plots, this);
+    m_comparison = new ComparisonCoordinator(m_comparisonView, m_db, plots, this);
     m_wiseFt = new WiseFtController(m_wiseFtPanel, m_runs, this);
-    m_sweep = new SeedSweep(
-        m_setup, m_runs, [this] { return m_window->startRun(); }, this);
+    m_sweep = new SeedSweep(m_setup, m_runs, std::move(startRun), this);
 
-    connect(m_window, &MainWindow::runsRefreshed, this, &ContinualTabs::sync);
     connect(m_runs, &RunController::started, this, &ContinualTabs::onRunStarted);
     connect(m_runs, &RunController::finished, this, [this] { m_knobs->setEnabled(false); });
     connect(m_runs, &RunController::failed, this, [this] { m_knobs->setEnabled(false); });
     connect(m_knobs, &ui::StrategyKnobs::knobChanged, m_runs, &RunController::setKnob);
-    connect(m_comparison, &ComparisonController::errorReported, this,
+    connect(m_comparison, &ComparisonCoordinator::errorReported, this,
             &ContinualTabs::errorReported);
     connect(m_wiseFt, &WiseFtController::errorReported, this, &ContinualTabs::errorReported);
     connect(m_wiseFt, &WiseFtController::statusMessage, this,
-            [this](const QString& message) { m_window->statusBar()->showMessage(message, 8000); });
-    connect(m_wiseFt, &WiseFtController::derivedRunCreated, m_window, &MainWindow::refreshRuns);
+            [this](const QString& message) { Q_EMIT statusMessage(message, 8000); });
+    connect(m_wiseFt, &WiseFtController::derivedRunCreated, this, &ContinualTabs::runsChanged);
     connect(m_sweep, &SeedSweep::progressed, this, [this](int done, int total) {
-        m_window->statusBar()->showMessage(
-            tr("Run over seeds: %1 of %2 runs done").arg(done).arg(total), 8000);
+        Q_EMIT statusMessage(tr("Run over seeds: %1 of %2 runs done").arg(done).arg(total), 8000);
     });
     connect(m_sweep, &SeedSweep::finished, this, &ContinualTabs::onSweepFinished);
 }
@@ -143,12 +138,6 @@ void ContinualTabs::livePoints(const std::vector<MetricPoint>& points) {
     if (!points.empty()) m_sequence->livePoints(points);
 }
 
-qint64 ContinualTabs::selectedRun() const {
-    if (const qint64 id = m_runList->currentRunId()) return id;
-    const QList<qint64> checked = m_runList->checkedRunIds();
-    return checked.size() == 1 ? checked.first() : 0;
-}
-
 void ContinualTabs::onRunStarted() {
     const ExperimentConfig config = m_setup->config();  // what was just started
     m_sequence->liveStarted(config);
@@ -163,7 +152,7 @@ void ContinualTabs::sync() {
         m_comparison->reset();
         m_wiseFt->setDatabasePath(m_dbPath);
     }
-    const qint64 selected = selectedRun();
+    const qint64 selected = m_runList->targetRunId();
     m_sequence->sync(m_runs->isRunning(), m_runs->runId(), selected);
     m_comparison->showRuns(m_runList->checkedRunIds());
     QString name;
@@ -204,7 +193,7 @@ void ContinualTabs::onSweepFinished(const QList<qint64>& runIds, bool complete) 
                               .arg(base.seed + unsigned(std::max(0, int(runIds.size()) - 1)));
     if (!runIds.isEmpty()) m_comparison->showSeedBand(runIds, title);
     showTab(QStringLiteral("compare"));
-    m_window->statusBar()->showMessage(
+    Q_EMIT statusMessage(
         complete ? tr("Run over seeds: %n run(s) done", nullptr, int(runIds.size()))
                  : tr("Run over seeds ended early: %n run(s) done", nullptr, int(runIds.size())),
         10000);

@@ -4,10 +4,13 @@
 // matrix and per-task curves), Compare (checked runs side by side, seed bands) and
 // Wise-FT (weight interpolation explorer), the live strategy knobs, and a menu with their
 // actions; and it keeps them in step with the run list, the live run and the database.
+// It knows nothing of MainWindow: what it needs comes in at construction (the widgets it
+// shares, a way to start a run) and what it has to say goes out through signals.
 
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <vector>
 
 #include "engine/core/run_types.h"
@@ -28,8 +31,7 @@ class WiseFtPanel;
 
 namespace forgetlab::app {
 
-class ComparisonController;
-class MainWindow;
+class ComparisonCoordinator;
 class RunController;
 class RunDatabase;
 class SeedSweep;
@@ -39,8 +41,11 @@ class WiseFtController;
 class ContinualTabs : public QObject {
     Q_OBJECT
 public:
-    ContinualTabs(MainWindow* window, RunController* runs, RunDatabase* db, ui::SetupPanel* setup,
-                  ui::RunList* runList, ui::LivePlots* plots, QTabWidget* centre);
+    // window: parent of the tabs' dialogs (and of this object); startRun: what Start does
+    // (the seed sweep starts each of its runs through it).
+    ContinualTabs(QWidget* window, RunController* runs, RunDatabase* db, ui::SetupPanel* setup,
+                  ui::RunList* runList, ui::LivePlots* plots, QTabWidget* centre,
+                  std::function<bool()> startRun);
     ~ContinualTabs() override;
 
     void buildMenu(QMenuBar* bar);
@@ -64,19 +69,23 @@ public:
     SeedSweep* seedSweep() const { return m_sweep; }
     // The Sequence tab shows the live run (not a stored one).
     bool sequenceShowsLive() const;
+    // The displayed runs were re-synchronised with the database: brings the tabs in step.
+    void sync();
 
 Q_SIGNALS:
     void errorReported(const QString& message);
+    // For the window's status bar, shown for timeoutMs.
+    void statusMessage(const QString& message, int timeoutMs);
+    // A run was added to the database (Wise-FT applied as a new run): the run list is stale.
+    void runsChanged();
     // A seed sweep ended (complete or not) and its band is shown.
     void seedSweepFinished(const QList<qint64>& runIds, bool complete);
 
 private:
-    void sync();
     void onRunStarted();
     void onSweepFinished(const QList<qint64>& runIds, bool complete);
-    qint64 selectedRun() const;
 
-    MainWindow* m_window;
+    QWidget* m_window;
     RunController* m_runs;
     RunDatabase* m_db;
     ui::SetupPanel* m_setup;
@@ -87,7 +96,7 @@ private:
     ui::ComparisonView* m_comparisonView;
     ui::WiseFtPanel* m_wiseFtPanel;
     SequenceCoordinator* m_sequence;
-    ComparisonController* m_comparison;
+    ComparisonCoordinator* m_comparison;
     WiseFtController* m_wiseFt;
     SeedSweep* m_sweep;
     QString m_dbPath;  // the database the caches belong to

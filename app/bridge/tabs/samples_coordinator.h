@@ -1,5 +1,5 @@
 #pragma once
-// SamplesTab: what the Samples tab shows. The live run's "samples" events are kept as they
+// SamplesCoordinator: what the Samples tab shows. The live run's "samples" events are kept as they
 // arrive (the tab may show a stored run meanwhile); a stored run's are read from the
 // database when it is selected.
 
@@ -16,9 +16,9 @@ namespace forgetlab::app {
 
 class RunDatabase;
 
-class SamplesTab {
+class SamplesCoordinator {
 public:
-    SamplesTab(ui::SamplesPanel* panel, RunDatabase* db) : m_panel(panel), m_db(db) {}
+    SamplesCoordinator(ui::SamplesPanel* panel, RunDatabase* db) : m_panel(panel), m_db(db) {}
 
     // Another database: nothing shown.
     void reset();

@@ -1,29 +1,29 @@
-#include "app/bridge/tabs/comparison_controller.h"
+#include "app/bridge/tabs/comparison_coordinator.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <cmath>
 #include <map>
 
 #include "app/bridge/run_database.h"
 #include "engine/core/config.h"
+#include "engine/sessions/seed_set.h"
 #include "ui/live/live_plots.h"
 #include "ui/common/plot_style.h"
 #include "ui/runs/seed_band_plot.h"
 
 namespace forgetlab::app {
 
-ComparisonController::ComparisonController(ui::ComparisonView* view, RunDatabase* db,
-                                           ui::LivePlots* plots, QObject* parent)
+ComparisonCoordinator::ComparisonCoordinator(ui::ComparisonView* view, RunDatabase* db,
+                                             ui::LivePlots* plots, QObject* parent)
     : QObject(parent), m_view(view), m_db(db), m_plots(plots) {}
 
-void ComparisonController::reset() {
+void ComparisonCoordinator::reset() {
     m_cache.clear();
     m_view->setRuns({});
     m_view->seedBands()->clear();
 }
 
-bool ComparisonController::load(qint64 id, ui::ComparedRun& run) {
+bool ComparisonCoordinator::load(qint64 id, ui::ComparedRun& run) {
     RunInfo info;
     std::vector<MetricPoint> points;
     QString error;
@@ -61,7 +61,7 @@ bool ComparisonController::load(qint64 id, ui::ComparedRun& run) {
     return true;
 }
 
-void ComparisonController::showRuns(const QList<qint64>& runIds) {
+void ComparisonCoordinator::showRuns(const QList<qint64>& runIds) {
     QList<ui::ComparedRun> runs;
     int index = 0;
     for (qint64 id : runIds) {
@@ -83,7 +83,7 @@ void ComparisonController::showRuns(const QList<qint64>& runIds) {
     m_view->setRuns(runs);
 }
 
-bool ComparisonController::showSeedBand(const QList<qint64>& runIds, const QString& title) {
+bool ComparisonCoordinator::showSeedBand(const QList<qint64>& runIds, const QString& title) {
     std::map<int64_t, std::vector<double>> byStep;
     int n = 0;
     for (qint64 id : runIds) {
@@ -102,16 +102,10 @@ bool ComparisonController::showSeedBand(const QList<qint64>& runIds, const QStri
     band.seeds = n;
     for (const auto& [step, values] : byStep) {
         if (int(values.size()) != n || n == 0) continue;  // a step not every run measured
-        double mean = 0.0;
-        for (double v : values) mean += v;
-        mean /= n;
-        double var = 0.0;
-        for (double v : values) var += (v - mean) * (v - mean);
-        // Sample standard deviation (n - 1): a handful of seeds is a small sample.
-        const double sd = n > 1 ? std::sqrt(var / (n - 1)) : 0.0;
+        const MeanStd m = meanAndStd(values);             // the CLI's aggregate, sample std
         band.steps << double(step);
-        band.mean << mean;
-        band.stddev << sd;
+        band.mean << m.mean;
+        band.stddev << m.std;
     }
     if (band.steps.isEmpty()) {
         m_view->seedBands()->clear(

@@ -1,5 +1,5 @@
 #pragma once
-// ComparisonController: feeds the Compare tab (ui::ComparisonView) with the runs checked
+// ComparisonCoordinator: feeds the Compare tab (ui::ComparisonView) with the runs checked
 // in the run list, read from the database (cached per run and status, so a refresh does
 // not re-read finished runs), in the colours the live plots give them; and turns the runs
 // of a "Run over seeds" sweep into the mean ± standard deviation band of upstream
@@ -19,11 +19,11 @@ namespace forgetlab::app {
 
 class RunDatabase;
 
-class ComparisonController : public QObject {
+class ComparisonCoordinator : public QObject {
     Q_OBJECT
 public:
-    ComparisonController(ui::ComparisonView* view, RunDatabase* db, ui::LivePlots* plots,
-                         QObject* parent = nullptr);
+    ComparisonCoordinator(ui::ComparisonView* view, RunDatabase* db, ui::LivePlots* plots,
+                          QObject* parent = nullptr);
 
     // Shows exactly these runs (in this order).
     void showRuns(const QList<qint64>& runIds);

@@ -1,16 +1,16 @@
-#include "app/bridge/tabs/samples_tab.h"
+#include "app/bridge/tabs/samples_coordinator.h"
 
 #include "app/bridge/run_database.h"
 
 namespace forgetlab::app {
 
-void SamplesTab::reset() {
+void SamplesCoordinator::reset() {
     m_panel->clear();
     m_shownRun = 0;
     m_showsLive = false;
 }
 
-void SamplesTab::liveStarted(const ExperimentConfig& config) {
+void SamplesCoordinator::liveStarted(const ExperimentConfig& config) {
     m_liveSetup = {isLanguageModel(config), config.eval.samples_every,
                    QString::fromStdString(config.upstream.task.language),
                    QString::fromStdString(config.downstream.task.language)};
@@ -18,7 +18,7 @@ void SamplesTab::liveStarted(const ExperimentConfig& config) {
     m_showsLive = false;
 }
 
-void SamplesTab::liveEvents(const std::vector<LiveEvent>& events) {
+void SamplesCoordinator::liveEvents(const std::vector<LiveEvent>& events) {
     for (const LiveEvent& e : events) {
         if (e.kind != "samples") continue;
         const auto set = ui::SamplesPanel::parseEvent(e.step, QByteArray::fromStdString(e.json));
@@ -28,12 +28,12 @@ void SamplesTab::liveEvents(const std::vector<LiveEvent>& events) {
     }
 }
 
-void SamplesTab::setRun(const Setup& s) {
+void SamplesCoordinator::setRun(const Setup& s) {
     m_panel->clear();
     m_panel->setRun(s.languageModel, s.every, s.upstream, s.downstream);
 }
 
-QString SamplesTab::show(qint64 id, bool liveActive, qint64 liveId) {
+QString SamplesCoordinator::show(qint64 id, bool liveActive, qint64 liveId) {
     if (liveActive && (id == 0 || id == liveId)) {
         if (m_showsLive) return {};
         m_showsLive = true;
