@@ -1,6 +1,5 @@
 // forgetlab-cli verbs that analyse stored runs: landscape, hessian.
 #include <chrono>
-#include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -27,12 +26,6 @@ ProgressFn stderrProgress(const std::string& what) {
     };
 }
 
-// Constructed before main, so the handler only sets an existing atomic.
-const CancelToken g_cancel;
-extern "C" void onAnalysisInterrupt(int) {
-    g_cancel.cancel();
-}
-
 uint64_t seedOption(const Options& o) {
     const long long seed = o.integer("--seed", 0);
     if (seed < 0) throw UsageError{"--seed must be >= 0"};
@@ -49,9 +42,9 @@ AnalysisSessionResult runSession(const Options& o, AnalysisSessionRequest req,
     auto onResolved = std::move(req.on_resolved);
     req.on_resolved = [&](int64_t step) {
         if (onResolved) onResolved(step);
-        std::signal(SIGINT, onAnalysisInterrupt);
+        cancelOnInterrupt(false);
     };
-    return runAnalysisSession(store, req, stderrProgress(progressWhat), g_cancel);
+    return runAnalysisSession(store, req, stderrProgress(progressWhat), interruptToken());
 }
 
 // The --json line: the result's own JSON plus where it came from and where it went.

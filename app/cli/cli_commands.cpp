@@ -34,9 +34,9 @@ std::string readFile(const std::string& path) {
     return ss.str();
 }
 
-RunControl* g_control = nullptr;
+const CancelToken g_interrupt;
 extern "C" void onInterrupt(int) {
-    if (g_control) g_control->requestStop();
+    g_interrupt.cancel();
 }
 
 // Human progress on stderr, at most about twice a second.
@@ -79,6 +79,15 @@ private:
 };
 
 }  // namespace
+
+const CancelToken& interruptToken() {
+    return g_interrupt;
+}
+
+void cancelOnInterrupt(bool terminateToo) {
+    std::signal(SIGINT, onInterrupt);
+    if (terminateToo) std::signal(SIGTERM, onInterrupt);
+}
 
 void printUsage() {
     std::cerr <<
@@ -189,10 +198,8 @@ int runCommand(const Args& args) {
             return 2;
         }
         Store store(dbPath(o));
-        RunControl control;
-        g_control = &control;
-        std::signal(SIGINT, onInterrupt);
-        std::signal(SIGTERM, onInterrupt);
+        RunControl control(interruptToken());
+        cancelOnInterrupt(true);
         ProgressPrinter progress;
         SessionOptions so;
         so.num_threads = static_cast<int>(o.integer("--threads", 0));
@@ -222,7 +229,6 @@ int runCommand(const Args& args) {
                               << std::setprecision(1) << s.wall_seconds << " s\n";
                 if (!s.error.empty()) std::cerr << "forgetlab-cli: " << s.error << "\n";
             });
-        g_control = nullptr;
         if (o.has("--json"))
             std::cout << (seeds == 1 ? summaryToJson(all.front()) : seedsJson(all)) << std::endl;
         for (const auto& s : all) {

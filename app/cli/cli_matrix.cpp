@@ -3,7 +3,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -19,11 +18,6 @@ namespace forgetlab::cli {
 
 namespace {
 using json = nlohmann::json;
-
-RunControl* g_sweepControl = nullptr;
-extern "C" void onSweepInterrupt(int) {
-    if (g_sweepControl) g_sweepControl->requestStop();
-}
 
 // NaN (an undefined AUC, say) becomes null in JSON.
 json num(double v) {
@@ -160,10 +154,8 @@ int sweep(const Args& args) {
     std::cerr << "sweep matrix #" << id << " (" << info.name << "): " << info.rows_done << "/"
               << info.rows_planned << " tasks done, " << info.cols << " tracked examples, in "
               << store.path() << "\n";
-    RunControl control;
-    g_sweepControl = &control;
-    std::signal(SIGINT, onSweepInterrupt);
-    std::signal(SIGTERM, onSweepInterrupt);
+    RunControl control(interruptToken());
+    cancelOnInterrupt(true);
     auto last = std::chrono::steady_clock::now() - std::chrono::seconds(10);
     int lastRow = -1;
     const SweepResult r = runSweep(
@@ -177,7 +169,6 @@ int sweep(const Args& args) {
                       << p.done << " done, " << int(p.row_fraction * 100) << "%)\n";
         },
         static_cast<int>(o.integer("--threads", 0)));
-    g_sweepControl = nullptr;
     for (const auto& s : r.skipped) std::cerr << "forgetlab-cli: skipped " << s << "\n";
     std::cerr << "sweep " << r.status << ": " << r.rows_done << "/" << r.rows_total << " tasks in "
               << std::fixed << std::setprecision(1) << r.wall_seconds << " s\n";

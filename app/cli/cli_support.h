@@ -9,9 +9,17 @@
 #include <vector>
 
 #include "app/cli/cli_commands.h"
+#include "engine/core/cancel_token.h"
 #include "engine/store/store.h"
 
 namespace forgetlab::cli {
+
+// The one cancel of the CLI: Ctrl+C (and SIGTERM where installed) cancels this process-wide
+// token. A run or sweep stops through RunControl(interruptToken()) (status stopped, final
+// checkpoint written); an analysis polls it within one evaluation. The token exists before
+// main, so the handler only sets an atomic.
+const CancelToken& interruptToken();
+void cancelOnInterrupt(bool terminateToo);
 
 // Thrown for bad usage; main turns it into exit code 2.
 struct UsageError {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/cancel_token.h"
@@ -19,6 +20,10 @@ struct Knob {
 
 class RunControl {
 public:
+    RunControl() = default;
+    // A run that stops when `stop` is cancelled (e.g. the CLI's interrupt token).
+    explicit RunControl(CancelToken stop) : m_stop(std::move(stop)) {}
+
     void requestStop() { m_stop.cancel(); }
     void setPaused(bool paused) { m_paused = paused; }
     // While paused, performs exactly one more step.
