@@ -222,7 +222,8 @@ int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& reques
                 {"upstream_hash", upstreamHash(base)}};
     const std::string label = name.empty() ? "sweep of run #" + std::to_string(sourceRunId) : name;
     return store.createMatrix(label, "sweep", cfg.dump(), static_cast<int64_t>(plan.size()),
-                              static_cast<int64_t>(tracked.size()), colNames.dump(), status::kCreated);
+                              static_cast<int64_t>(tracked.size()), colNames.dump(),
+                              status::kCreated);
 }
 
 SweepResult runSweep(Store& store, int64_t matrixId, RunControl& control,
