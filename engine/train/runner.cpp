@@ -6,7 +6,6 @@
 #include <random>
 #include <cmath>
 #include <filesystem>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +17,6 @@
 #include "engine/measure/internal/example_forgetting.h"
 #include "engine/data/fashion_mnist.h"
 #include "engine/data/idx_reader.h"
-#include "engine/optim/lr_schedule.h"
 #include "engine/models/internal/models.h"
 #include "engine/optim/internal/optimizers.h"
 #include "engine/train/internal/checkpoints.h"

@@ -14,27 +14,14 @@
 #include "engine/analysis/internal/landscape.h"
 #include "engine/train/runner.h"
 #include "engine/store/store.h"
+#include "tests/engine/tiny_run.h"
 
 using namespace forgetlab;
 
 namespace {
 
 ExperimentConfig tinyConfig() {
-    ExperimentConfig c;
-    c.name = "tiny";
-    c.seed = 3;
-    c.model.hidden = {16};
-    c.upstream.task.train_size = 500;
-    c.upstream.task.test_size = 200;
-    c.upstream.steps = 40;
-    c.downstream.task.classes = {5, 6, 7, 8, 9};
-    c.downstream.task.train_size = 500;
-    c.downstream.task.test_size = 200;
-    c.downstream.steps = 30;
-    c.eval.every = 10;
-    c.eval.hessian_every = 0;
-    c.eval.probe_size = 64;
-    return c;
+    return test::tinyImageRun();
 }
 
 class NullSink : public MetricSink {

@@ -13,26 +13,17 @@
 #include "engine/sessions/run_session.h"
 #include "engine/sessions/seed_set.h"
 #include "engine/store/store.h"
+#include "tests/engine/tiny_run.h"
 
 using namespace forgetlab;
 
 namespace {
 
-// The smallest run that still writes pre-trained and final checkpoints.
+// The shared tiny run, shortened: these tests only need its checkpoints.
 ExperimentConfig tinyConfig() {
-    ExperimentConfig c;
-    c.name = "tiny";
-    c.seed = 3;
-    c.model.hidden = {16};
-    c.upstream.task.train_size = 500;
-    c.upstream.task.test_size = 200;
+    ExperimentConfig c = test::tinyImageRun();
     c.upstream.steps = 20;
-    c.downstream.task.classes = {5, 6, 7, 8, 9};
-    c.downstream.task.train_size = 500;
-    c.downstream.task.test_size = 200;
     c.downstream.steps = 10;
-    c.eval.every = 10;
-    c.eval.hessian_every = 0;
     c.eval.probe_size = 32;
     return c;
 }
