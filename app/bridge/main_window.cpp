@@ -24,6 +24,7 @@
 #include "engine/core/names.h"
 #include "engine/core/presets.h"
 #include "ui/forgetting_map/forgetting_map_tab.h"
+#include "ui/live/device_status.h"
 #include "ui/live/knob_panel.h"
 #include "ui/landscape/landscape_panel.h"
 #include "ui/live/live_plots.h"
@@ -50,6 +51,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       m_controller(new RunController(this)),
       m_db(std::make_unique<RunDatabase>()),
+      m_devices(listDevices()),
       m_liveBudget(kLiveCpuShare, kLivePullMs, kLiveSlowestPullMs) {
     setWindowTitle(tr("ForgetLab"));
     buildLayout();
@@ -73,7 +75,12 @@ MainWindow::MainWindow(QWidget* parent)
     });
 
     connect(m_setup, &ui::SetupPanel::validityChanged, this, &MainWindow::updateActions);
+    connect(m_setup, &ui::SetupPanel::configChanged, this, [this] {
+        // Only the setup's device is shown while no run is live or selected.
+        if (!m_liveActive && !m_runList->currentRunId()) syncDeviceStatus();
+    });
     connect(m_actions->start(), &QAction::triggered, this, [this] { startRun(); });
+    connect(m_runList, &ui::RunList::resumeRequested, this, &MainWindow::resumeRun);
     connect(m_actions->pauseResume(), &QAction::triggered, this,
             [this] { m_controller->isPaused() ? m_controller->resume() : m_controller->pause(); });
     connect(m_actions->step(), &QAction::triggered, m_controller, &RunController::step);
@@ -98,6 +105,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_continual, &ContinualTabs::errorReported, this,
             [this](const QString& message) { showError(tr("Fighting forgetting"), message); });
     updateActions();
+    syncDeviceStatus();
 }
 
 MainWindow::~MainWindow() = default;
@@ -166,6 +174,8 @@ void MainWindow::buildLayout() {
 
     m_status = new ui::RunStatus;
     statusBar()->addWidget(m_status, 1);
+    m_deviceStatus = new ui::DeviceStatus;
+    statusBar()->addPermanentWidget(m_deviceStatus);
     m_dbLabel = new QLabel;
     m_dbLabel->setObjectName(QStringLiteral("databaseLabel"));
     m_dbLabel->setStyleSheet(QStringLiteral("QLabel { color: #616161; }"));
@@ -194,6 +204,8 @@ void MainWindow::buildMenus() {
     run->addAction(m_actions->pauseResume());
     run->addAction(m_actions->step());
     run->addAction(m_actions->stop());
+    run->addSeparator();
+    run->addAction(m_runList->resumeAction());
 
     QMenu* analyse = menuBar()->addMenu(tr("&Analyse"));
     const auto onLandscapeTab = [this] { showTab(QStringLiteral("landscape")); };
@@ -292,6 +304,7 @@ void MainWindow::updateActions() {
     m_openAction->setEnabled(state == State::Idle);
     m_setup->setEditable(state == State::Idle);
     m_knobs->setEnabled(state == State::Running || state == State::Paused);
+    m_runList->setResumeAllowed(state == State::Idle && m_db->isOpen());
 }
 
 bool MainWindow::openDatabase(const QString& path) {
@@ -347,6 +360,8 @@ bool MainWindow::startRun() {
     if (!m_controller->start(config, m_db->path())) return false;
 
     m_liveName = QString::fromStdString(config.name);
+    const DeviceChoice device = resolveDevice(config.device);
+    m_liveDevice = QString::fromStdString(device.ok() ? device.device : config.device);
     m_liveStep = -1;
     m_liveActive = true;
     m_samplesCoordinator->liveStarted(config);
@@ -357,6 +372,42 @@ bool MainWindow::startRun() {
     m_knobs->setValues(config.downstream.optimizer.lr, config.downstream.optimizer.rho);
     m_knobs->setRhoAvailable(config.downstream.optimizer.sam != "none");
     m_status->setProgress({tr("starting"), 0, 0, 0, -1, false});
+    m_plots->setLiveMode(true);
+    m_liveBudget.reset();
+    m_liveTimer->start(m_liveBudget.interval());
+    updateActions();
+    syncDisplayedRuns();
+    return true;
+}
+
+bool MainWindow::resumeRun(qint64 runId) {
+    if (m_controller->isRunning()) return false;
+    ResumePoint point;
+    std::vector<MetricPoint> kept;
+    RunInfo info;
+    QString error;
+    if (!m_db->resumePoint(runId, point, kept, &error) || !m_db->runInfo(runId, info, &error)) {
+        showError(tr("Resume"), error);
+        return false;
+    }
+    const ExperimentConfig config = parseStoredConfig(info.config_json).config;
+    if (!m_controller->resumeRun(runId, m_db->path())) return false;
+
+    m_liveName = QString::fromStdString(config.name);
+    m_liveDevice = QString::fromStdString(config.device);
+    m_liveStep = point.step;
+    m_liveActive = true;
+    m_samplesCoordinator->liveStarted(config);
+    // The live curves start from what the run keeps, so they go on where it stopped.
+    m_plots->removeRun(kLiveKey);
+    m_plots->addRun(kLiveKey, tr("%1 #%2 (resumed)").arg(m_liveName).arg(runId),
+                    isLanguageModel(config));
+    m_plots->setRunSteps(kLiveKey, config.downstream.steps);
+    m_plots->appendPoints(kLiveKey, kept);
+    m_plots->resetView();
+    m_knobs->setValues(config.downstream.optimizer.lr, config.downstream.optimizer.rho);
+    m_knobs->setRhoAvailable(config.downstream.optimizer.sam != "none");
+    m_status->setProgress({tr("resuming"), point.step, config.downstream.steps, 0, -1, false});
     m_plots->setLiveMode(true);
     m_liveBudget.reset();
     m_liveTimer->start(m_liveBudget.interval());
@@ -413,6 +464,7 @@ void MainWindow::onRunFailed(const QString& message) {
     m_liveActive = false;
     m_plots->removeRun(kLiveKey);
     m_status->setIdle(tr("Run failed"));
+    syncDeviceStatus();
     refreshRuns();
     updateActions();
     showError(tr("Run failed"), message);
@@ -440,7 +492,7 @@ void MainWindow::syncDisplayedRuns() {
             continue;
         }
         m_plots->addRun(id, QStringLiteral("%1 #%2").arg(QString::fromStdString(info.name)).arg(id),
-                        isLanguageModel(parseConfig(info.config_json).config));
+                        isLanguageModel(parseStoredConfig(info.config_json).config));
         m_plots->appendPoints(id, points);
     }
     QHash<qint64, QColor> colors;
@@ -449,6 +501,7 @@ void MainWindow::syncDisplayedRuns() {
     m_runList->setRunColors(colors);
     syncAnalysisRun();
     syncSamplesRun();
+    syncDeviceStatus();
     Q_EMIT runsRefreshed();
 }
 
@@ -474,6 +527,31 @@ void MainWindow::syncAnalysisRun() {
     }
     m_analysis->setRun(id, name, status);
     m_forgetMapController->setSourceRun(id, name, status);
+}
+
+void MainWindow::syncDeviceStatus() {
+    QString device, why;
+    if (m_liveActive) {
+        device = m_liveDevice;
+        why = tr("The live run computes on this device");
+    } else if (const qint64 id = m_runList->currentRunId()) {
+        RunInfo info;
+        QString error;
+        if (m_db->runInfo(id, info, &error)) {
+            device = QString::fromStdString(info.device);
+            why = tr("Run #%1 ran on this device").arg(id);
+        }
+    }
+    if (device.isEmpty()) {
+        const std::string configured = m_setup->config().device;
+        const DeviceChoice choice = resolveDevice(configured);
+        device = QString::fromStdString(choice.ok() ? choice.device : configured);
+        why = tr("The next run computes on this device");
+    }
+    QString name;
+    for (const DeviceInfo& d : m_devices)
+        if (QString::fromStdString(d.device) == device) name = QString::fromStdString(d.name);
+    m_deviceStatus->showDevice(device, name, m_liveActive, why);
 }
 
 bool MainWindow::showTab(const QString& name) {

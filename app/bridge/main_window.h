@@ -4,16 +4,18 @@
 // and RunDatabase (stored runs). Left: what to run; centre: tabs with the live plots and
 // the Landscape tab (flatness on demand, through AnalysisCoordinator) and the Samples tab
 // (text a language model writes while it is fine-tuned); right: runs to overlay and live
-// knobs; status bar: where the run is.
+// knobs; status bar: where the run is and on which device.
 
 #include <QHash>
 #include <QList>
 #include <QMainWindow>
 #include <QSet>
 #include <memory>
+#include <vector>
 
 #include "app/bridge/metatypes.h"
 #include "app/bridge/tabs/samples_coordinator.h"
+#include "engine/core/devices.h"
 #include "ui/live/refresh_budget.h"
 #include "ui/samples/samples_panel.h"
 
@@ -24,6 +26,7 @@ class QTabWidget;
 class QTimer;
 
 namespace forgetlab::ui {
+class DeviceStatus;
 class ForgettingMapTab;
 class KnobPanel;
 class LandscapePanel;
@@ -56,6 +59,9 @@ public:
     bool openDatabase(const QString& path);
     bool selectPreset(const QString& name);
     bool startRun();
+    // Resumes a stored run that ended early from its last resume point as the live run
+    // (its curves go on from there); the run list's Resume.
+    bool resumeRun(qint64 runId);
     bool exportRunCsv(qint64 runId, const QString& csvPath);
     bool exportPlots(const QString& path);  // .png or .pdf
     void refreshRuns();
@@ -70,6 +76,9 @@ public:
     ui::LandscapePanel* landscapePanel() const { return m_landscape; }
     // The Samples tab: the selected (or live) language-model run's generated text.
     ui::SamplesPanel* samplesPanel() const { return m_samples; }
+    // The status bar's device: the live run's (with CUDA memory), else the selected run's,
+    // else where the setup would run.
+    ui::DeviceStatus* deviceStatus() const { return m_deviceStatus; }
     AnalysisCoordinator* analysis() const { return m_analysis; }
     // Sequence, Compare and Wise-FT tabs, strategy knobs (continual_tabs.h).
     ContinualTabs* continual() const { return m_continual; }
@@ -106,6 +115,7 @@ private:
     void onRunFailed(const QString& message);
     void syncDisplayedRuns();
     void syncSamplesRun();
+    void syncDeviceStatus();
 
     void chooseDatabase();
     void chooseCsvExport();
@@ -129,12 +139,15 @@ private:
     ui::RunList* m_runList = nullptr;
     ui::KnobPanel* m_knobs = nullptr;
     ui::RunStatus* m_status = nullptr;
+    ui::DeviceStatus* m_deviceStatus = nullptr;
+    std::vector<DeviceInfo> m_devices;  // what LibTorch sees, listed once
     QLabel* m_dbLabel = nullptr;
     QSplitter* m_splitter = nullptr;
     QTimer* m_liveTimer = nullptr;
     ui::RefreshBudget m_liveBudget;  // paces m_liveTimer by what refreshing costs
     QAction* m_openAction = nullptr;
     QString m_liveName;
+    QString m_liveDevice;  // the live run's resolved device
     int64_t m_liveStep = -1;
     bool m_liveActive = false;  // the live series is still fed by the worker
     std::unique_ptr<SamplesCoordinator> m_samplesCoordinator;  // what the Samples tab shows

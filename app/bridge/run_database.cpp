@@ -109,8 +109,38 @@ bool RunDatabase::runRows(QList<ui::RunRow>& rows, QString* error) {
         if (summary.contains(QStringLiteral("error"))) {
             row.details += QLatin1Char('\n') + summary.value(QStringLiteral("error")).toString();
         }
+        if (isResumableStatus(r.status)) {
+            QString why;
+            guarded(&why, tr("Cannot tell whether run #%1 can be resumed.").arg(r.id),
+                    [&] { why = QString::fromStdString(resumeRefusal(*m_store, r.id)); });
+            row.resumable = why.isEmpty();
+            row.resumeNote = why;
+        }
         rows << row;
     }
+    return true;
+}
+
+bool RunDatabase::resumePoint(qint64 id, ResumePoint& point, std::vector<MetricPoint>& kept,
+                              QString* error) {
+    if (!m_store) {
+        if (error) *error = tr("No database is open.");
+        return false;
+    }
+    std::string why;
+    const bool ok = guarded(error, tr("Cannot read run #%1.").arg(id), [&] {
+        why = resumeRefusal(*m_store, id, &point);
+        if (why.empty()) kept = keptOnResume(*m_store, id, point);
+    });
+    if (!ok) return false;
+    if (!why.empty()) {
+        if (error)
+            *error = tr("Run #%1 cannot be resumed: %2").arg(id).arg(QString::fromStdString(why));
+        return false;
+    }
+    std::stable_sort(kept.begin(), kept.end(), [](const MetricPoint& a, const MetricPoint& b) {
+        return a.key != b.key ? a.key < b.key : a.step < b.step;
+    });
     return true;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/core/run_types.h"
+#include "engine/sessions/run_resume.h"
 #include "engine/store/store.h"
 #include "ui/runs/run_list.h"
 
@@ -26,7 +27,11 @@ public:
     bool isOpen() const { return m_store != nullptr; }
     QString path() const { return m_path; }
 
+    // The runs, newest first; runs that ended early say whether they can be resumed.
     bool runRows(QList<ui::RunRow>& rows, QString* error);
+    // Where run `id` would resume from and the metrics it keeps (the series the resumed
+    // steps continue); false with why not in `error`.
+    bool resumePoint(qint64 id, ResumePoint& point, std::vector<MetricPoint>& kept, QString* error);
     bool runInfo(qint64 id, RunInfo& info, QString* error);
     // Metrics sorted by key, then step (the order the plots want).
     bool metrics(qint64 id, std::vector<MetricPoint>& points, QString* error);

@@ -19,6 +19,7 @@
 #include "engine/core/config.h"
 #include "engine/core/presets.h"
 #include "engine/analysis/run_analysis.h"
+#include "engine/sessions/run_resume.h"
 #include "engine/sessions/run_session.h"
 #include "engine/sessions/seed_set.h"
 #include "engine/store/store.h"
@@ -78,6 +79,59 @@ private:
     double m_upAcc = -1, m_downAcc = -1;
 };
 
+// The one-line summary of a finished run on stderr (and its error).
+void printRunSummary(const RunSummary& s) {
+    if (s.language)
+        std::cerr << "status " << s.status << ": upstream log-perplexity " << std::fixed
+                  << std::setprecision(3) << s.upstream_logppl_before << " -> "
+                  << s.upstream_logppl_after << " nats/token (forgetting " << std::showpos
+                  << s.forgetting_logppl << std::noshowpos << "), downstream "
+                  << s.downstream_logppl_after << "; next-token accuracy upstream "
+                  << s.upstream_acc_before << " -> " << s.upstream_acc_after << ", "
+                  << std::setprecision(1) << s.wall_seconds << " s\n";
+    else
+        std::cerr << "status " << s.status << ": upstream accuracy " << std::fixed
+                  << std::setprecision(3) << s.upstream_acc_before << " -> " << s.upstream_acc_after
+                  << " (forgetting " << s.forgetting << "), downstream accuracy "
+                  << s.downstream_acc_after << ", " << std::setprecision(1) << s.wall_seconds
+                  << " s\n";
+    if (!s.error.empty()) std::cerr << "forgetlab-cli: " << s.error << "\n";
+}
+
+int exitCodeOf(const RunSummary& s) {
+    if (s.status == status::kDiverged) return 3;
+    if (s.status == status::kFailed) return 1;
+    return 0;
+}
+
+// run --resume RUN: the stored run goes on from its last resume point with its own
+// configuration; only where (--db), how (--threads) and what is printed (--json) apply.
+int resumeCommand(const Options& o) {
+    const long long id = o.integer("--resume", 0);
+    Store store(dbPath(o));
+    ResumePoint point;
+    if (const std::string why = resumeRefusal(store, id, &point); !why.empty())
+        throw UsageError{"cannot resume: " + why};
+    RunControl control(interruptToken());
+    cancelOnInterrupt(true);
+    ProgressPrinter progress;
+    SessionOptions so;
+    so.num_threads = static_cast<int>(o.integer("--threads", 0));
+    so.on_run_created = [&](int64_t runId) {
+        std::cerr << "run " << runId << " (" << store.run(runId).name << ") in " << store.path()
+                  << ": resuming after fine-tuning step " << point.step << "\n";
+    };
+    RunSummary s;
+    try {
+        s = resumeAndRecord(store, id, control, &progress, so);
+    } catch (const ResumeRefused& e) {
+        throw UsageError{std::string("cannot resume: ") + e.what()};
+    }
+    printRunSummary(s);
+    if (o.has("--json")) std::cout << summaryToJson(s) << std::endl;
+    return exitCodeOf(s);
+}
+
 }  // namespace
 
 const CancelToken& interruptToken() {
@@ -94,10 +148,12 @@ void printUsage() {
         R"(forgetlab-cli: run and inspect ForgetLab experiments without a display.
 
   forgetlab-cli run (--preset NAME | --config FILE) [--db PATH] [--steps N] [--seed S]
-                    [--device cpu|cuda] [--threads N] [--json]
+                    [--device auto|cpu|cuda|cuda:N] [--precision fp32|bf16|tf32]
+                    [--threads N] [--json]
                     [--seeds N] [--sam none|sam|asam] [--rho R]
                     [--replay RATIO] [--ewc LAMBDA] [--l2sp LAMBDA] [--lwf LAMBDA]
                     [--replay-buffer N] [--targeted MATRIX] [--examples N]
+  forgetlab-cli run --resume RUN [--db PATH] [--threads N] [--json]
   forgetlab-cli matrix list [--db PATH] [--json]
   forgetlab-cli matrix sweep (--run ID | --resume MATRIX) [--families F,F,...]
                     [--per-family N] [--steps N] [--examples N] [--name TEXT]
@@ -111,6 +167,7 @@ void printUsage() {
   forgetlab-cli compare --runs ID,ID,... [--db PATH] [--json]
   forgetlab-cli wiseft --run ID (--alpha A | --curve N) [--apply] [--db PATH] [--json]
   forgetlab-cli presets [--json]
+  forgetlab-cli devices [--json]
   forgetlab-cli runs [--db PATH] [--json]
   forgetlab-cli export --run ID (--csv FILE | --gpt2 DIR [--checkpoint TAG]) [--db PATH]
   forgetlab-cli generate --run ID --prompt TEXT [--tokens N] [--temperature T]
@@ -128,24 +185,24 @@ The database defaults to $FORGETLAB_DB or ~/.local/share/forgetlab/runs.db.
 
 int runCommand(const Args& args) {
     return guarded([&] {
-        Options o(args, {{"--preset", true},
-                         {"--config", true},
-                         {"--db", true},
-                         {"--steps", true},
-                         {"--seed", true},
-                         {"--device", true},
-                         {"--threads", true},
-                         {"--json", false},
-                         {"--seeds", true},
-                         {"--replay", true},
-                         {"--ewc", true},
-                         {"--l2sp", true},
-                         {"--lwf", true},
-                         {"--sam", true},
-                         {"--rho", true},
-                         {"--replay-buffer", true},
-                         {"--targeted", true},
-                         {"--examples", true}});
+        Options o(args, {{"--preset", true},    {"--config", true},        {"--db", true},
+                         {"--steps", true},     {"--seed", true},          {"--device", true},
+                         {"--precision", true}, {"--threads", true},       {"--json", false},
+                         {"--seeds", true},     {"--replay", true},        {"--ewc", true},
+                         {"--l2sp", true},      {"--lwf", true},           {"--sam", true},
+                         {"--rho", true},       {"--replay-buffer", true}, {"--targeted", true},
+                         {"--examples", true},  {"--resume", true}});
+        if (o.has("--resume")) {
+            for (const char* other :
+                 {"--preset", "--config", "--steps", "--seed", "--device", "--precision", "--seeds",
+                  "--replay", "--ewc", "--l2sp", "--lwf", "--sam", "--rho", "--replay-buffer",
+                  "--targeted", "--examples"})
+                if (o.has(other))
+                    throw UsageError{std::string("--resume RUN continues a stored run with its "
+                                                 "own configuration, so ") +
+                                     other + " does not go with it (--db, --threads, --json do)"};
+            return resumeCommand(o);
+        }
         if (o.has("--preset") == o.has("--config"))
             throw UsageError{
                 "give exactly one of --preset NAME or --config FILE "
@@ -172,7 +229,9 @@ int runCommand(const Args& args) {
             if (s < 0) throw UsageError{"--seed must be >= 0"};
             cfg.seed = static_cast<unsigned>(s);
         }
+        // Refused devices and precisions are named by validateConfig below (exit code 2).
         if (o.has("--device")) cfg.device = o.get("--device");
+        if (o.has("--precision")) cfg.precision = o.get("--precision");
         // Strategies and SAM for the fine-tuning phase, on top of the config.
         cfg.strategies.replay_ratio = number(o, "--replay", cfg.strategies.replay_ratio);
         cfg.strategies.replay_buffer =
@@ -210,31 +269,11 @@ int runCommand(const Args& args) {
                       << "\n";
         };
         const std::vector<RunSummary> all = runSeedSet(
-            cfg, cfg.seed, static_cast<int>(seeds), store, control, &progress, so,
-            [](const RunSummary& s) {
-                if (s.language)
-                    std::cerr << "status " << s.status << ": upstream log-perplexity " << std::fixed
-                              << std::setprecision(3) << s.upstream_logppl_before << " -> "
-                              << s.upstream_logppl_after << " nats/token (forgetting "
-                              << std::showpos << s.forgetting_logppl << std::noshowpos
-                              << "), downstream " << s.downstream_logppl_after
-                              << "; next-token accuracy upstream " << s.upstream_acc_before
-                              << " -> " << s.upstream_acc_after << ", " << std::setprecision(1)
-                              << s.wall_seconds << " s\n";
-                else
-                    std::cerr << "status " << s.status << ": upstream accuracy " << std::fixed
-                              << std::setprecision(3) << s.upstream_acc_before << " -> "
-                              << s.upstream_acc_after << " (forgetting " << s.forgetting
-                              << "), downstream accuracy " << s.downstream_acc_after << ", "
-                              << std::setprecision(1) << s.wall_seconds << " s\n";
-                if (!s.error.empty()) std::cerr << "forgetlab-cli: " << s.error << "\n";
-            });
+            cfg, cfg.seed, static_cast<int>(seeds), store, control, &progress, so, printRunSummary);
         if (o.has("--json"))
             std::cout << (seeds == 1 ? summaryToJson(all.front()) : seedsJson(all)) << std::endl;
-        for (const auto& s : all) {
-            if (s.status == status::kDiverged) return 3;
-            if (s.status == status::kFailed) return 1;
-        }
+        for (const auto& s : all)
+            if (const int code = exitCodeOf(s)) return code;
         return 0;
     });
 }

@@ -20,6 +20,7 @@ int compareCommand(const Args& args);
 int wiseftCommand(const Args& args);
 int matrixCommand(const Args& args);
 int generateCommand(const Args& args);
+int devicesCommand(const Args& args);
 
 void printUsage();
 

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     if (verb == "wiseft") return wiseftCommand(args);
     if (verb == "matrix") return matrixCommand(args);
     if (verb == "generate") return generateCommand(args);
+    if (verb == "devices") return devicesCommand(args);
     std::cerr << "forgetlab-cli: unknown command '" << verb << "'\n\n";
     printUsage();
     return 2;

@@ -6,6 +6,7 @@
 #include "engine/data/internal/experiment_tasks.h"
 #include "engine/data/fashion_mnist.h"
 #include "engine/models/internal/safetensors.h"
+#include "engine/train/internal/device_placement.h"
 
 namespace forgetlab {
 
@@ -19,10 +20,15 @@ LoadedModel loadModel(const ExperimentConfig& config, const std::string& checkpo
     m.down = std::move(tasks.down);
     m.model = buildModel(config.model, tasks.heads);
     try {
+        // Checkpoints hold CPU tensors; they load onto whatever device the analysis uses.
         loadIntoModule(*m.model, loadSafetensors(checkpointFile), checkpointFile);
     } catch (const SafetensorsError& e) {
         throw std::runtime_error(std::string("cannot load the checkpoint: ") + e.what());
     }
+    const RunDevice device = prepareDevice(config.device, config.precision);
+    placeModel(*m.model, device);
+    placeTask(m.up, device);
+    placeTask(m.down, device);
     m.model->eval();
     return m;
 }
@@ -35,7 +41,12 @@ std::vector<torch::Tensor> copyParameters(torch::nn::Module& model) {
 
 DataSplit headOf(const DataSplit& split, int64_t n) {
     n = std::min(n, split.size());
-    return {split.input.slice(0, 0, n), split.target.slice(0, 0, n)};
+    DataSplit head{split.input.slice(0, 0, n), split.target.slice(0, 0, n)};
+    if (split.stage_to) {  // a fixed subset is small: it lives on the device
+        head.input = head.input.to(*split.stage_to);
+        head.target = head.target.to(*split.stage_to);
+    }
+    return head;
 }
 
 }  // namespace forgetlab

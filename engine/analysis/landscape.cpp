@@ -17,7 +17,10 @@ std::vector<torch::Tensor> filterNormalizedDirection(const std::vector<torch::Te
             d.push_back(torch::zeros_like(w));
             continue;
         }
-        torch::Tensor r = torch::randn(w.sizes(), generator, w.options().requires_grad(false));
+        // Drawn on the CPU generator, then moved: the same directions on every device.
+        torch::Tensor r =
+            torch::randn(w.sizes(), generator, w.options().device(torch::kCPU).requires_grad(false))
+                .to(w.device());
         // Norm of each filter (slice along dim 0), as a broadcastable [n, 1, 1, ...] shape.
         std::vector<int64_t> shape(static_cast<size_t>(w.dim()), 1);
         shape[0] = w.size(0);

@@ -21,7 +21,7 @@ struct RunModel {
 
 RunModel loadLanguageRun(Store& store, int64_t runId, const std::string& tag) {
     const RunInfo info = store.run(runId);
-    const ConfigParseResult parsed = parseConfig(info.config_json);
+    const ConfigParseResult parsed = parseStoredConfig(info.config_json);
     if (!parsed.ok())
         throw std::runtime_error("run #" + std::to_string(runId) +
                                  "'s stored configuration does not parse:\n" +

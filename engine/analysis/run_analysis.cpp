@@ -43,7 +43,7 @@ int64_t checkpointStepForRun(Store& store, int64_t runId, int64_t step) {
 
 ModelSource modelSourceForRun(Store& store, int64_t runId, int64_t step) {
     const RunInfo info = store.run(runId);
-    ConfigParseResult parsed = parseConfig(info.config_json);
+    ConfigParseResult parsed = parseStoredConfig(info.config_json);
     if (!parsed.ok())
         throw std::runtime_error("run " + std::to_string(runId) +
                                  " has an unreadable config: " + formatErrors(parsed.errors));

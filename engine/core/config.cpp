@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/config_language.h"
+#include "engine/core/devices.h"
 
 namespace forgetlab {
 namespace {
@@ -307,6 +308,7 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
         r.read("description", c.description);
         r.read("seed", c.seed);
         r.read("device", c.device);
+        r.read("precision", c.precision);
         r.read("data_dir", c.data_dir);
         r.read("text_dir", c.text_dir);
         r.object("model", [&](ObjectReader& m) {
@@ -385,11 +387,28 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
     return result;
 }
 
+ConfigParseResult parseStoredConfig(const std::string& jsonText) {
+    json root = json::parse(jsonText, nullptr, false);
+    if (root.is_object()) {
+        const std::string stored = root.value("device", std::string("cpu"));
+        const DeviceChoice here = resolveDevice(stored);
+        const std::string device = here.ok() ? here.device : defaultDevice();
+        root["device"] = device;
+        const std::string precision = root.value("precision", std::string("fp32"));
+        if (!precisionProblem(device, precision).empty()) root["precision"] = "fp32";
+        return parseConfig(root.dump());
+    }
+    return parseConfig(jsonText);
+}
+
 std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
     std::vector<ConfigError> e;
     if (c.name.empty()) e.push_back({"name", "give the experiment a name"});
-    if (!oneOf<std::string>(c.device, {"cpu", "cuda"}))
-        e.push_back({"device", "unknown device '" + c.device + "'; use cpu or cuda"});
+    if (const DeviceChoice d = resolveDevice(c.device); !d.ok()) {
+        e.push_back({"device", d.error});
+    } else if (const std::string p = precisionProblem(d.device, c.precision); !p.empty()) {
+        e.push_back({"precision", p});
+    }
     if (c.data_dir.empty()) e.push_back({"data_dir", "must name the Fashion-MNIST folder"});
     const ModelConfig& m = c.model;
     if (!oneOf<std::string>(m.kind, {"mlp", "cnn", "gpt"}))
@@ -485,6 +504,7 @@ std::string configToJson(const ExperimentConfig& c, int indent) {
         {"description", c.description},
         {"seed", c.seed},
         {"device", c.device},
+        {"precision", c.precision},
         {"data_dir", c.data_dir},
         {"model", modelJson(c.model)},
         {"upstream", phaseJson(c.upstream)},

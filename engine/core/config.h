@@ -133,7 +133,12 @@ struct ExperimentConfig {
     std::string name = "experiment";
     std::string description;
     unsigned seed = 1;
-    std::string device = "cpu";  // "cpu" | "cuda"
+    // "auto" (the first CUDA device when there is one, else the CPU) | "cpu" | "cuda" |
+    // "cuda:N". A stored run keeps the device it resolved to, never "auto".
+    std::string device = "auto";
+    // "fp32" | "bf16" (autocast to bfloat16 on CUDA; fp32 weights, optimizer and SAM) |
+    // "tf32" (TF32 matmuls on CUDA).
+    std::string precision = "fp32";
     std::string data_dir = "/usr/share/datasets/fashion-mnist";
     ModelConfig model;
     PhaseConfig upstream;
@@ -165,8 +170,15 @@ inline bool isLanguageModel(const ExperimentConfig& config) {
 
 ConfigParseResult parseConfig(const std::string& jsonText);
 
-// Checks values of an already-built config (ranges, names, contradictions).
+// Checks values of an already-built config (ranges, names, contradictions), including that
+// its device exists on this machine and can do its precision.
 std::vector<ConfigError> validateConfig(const ExperimentConfig& config);
+
+// Parses a stored run's configuration for analysing it here, where its device may not
+// exist (a run made on a GPU server, analysed on a laptop): the device becomes the stored
+// one when this machine has it, else "auto"'s choice, and a precision the new device
+// cannot do becomes fp32.
+ConfigParseResult parseStoredConfig(const std::string& jsonText);
 
 std::string configToJson(const ExperimentConfig& config, int indent = 2);
 

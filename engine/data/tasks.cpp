@@ -3,15 +3,31 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <sstream>
+#include <stdexcept>
 
 namespace forgetlab {
 
+namespace {
+
+// A batch gathered in host memory goes to the run's device through pinned memory, so the
+// copy is asynchronous.
+Batch staged(Batch b, const std::optional<torch::Device>& to) {
+    if (!to) return b;
+    b.input = b.input.pin_memory().to(*to, /*non_blocking=*/true);
+    b.target = b.target.pin_memory().to(*to, /*non_blocking=*/true);
+    return b;
+}
+
+}  // namespace
+
 Batch DataSplit::rows(const torch::Tensor& index, int head) const {
-    return {input.index_select(0, index), target.index_select(0, index), head};
+    const torch::Tensor at = index.device() == input.device() ? index : index.to(input.device());
+    return staged({input.index_select(0, at), target.index_select(0, at), head}, stage_to);
 }
 
 Batch DataSplit::slice(int64_t begin, int64_t end, int head) const {
-    return {input.slice(0, begin, end), target.slice(0, begin, end), head};
+    return staged({input.slice(0, begin, end), target.slice(0, begin, end), head}, stage_to);
 }
 
 BatchSampler::BatchSampler(int64_t size, int batchSize, uint64_t seed)
@@ -32,6 +48,34 @@ torch::Tensor BatchSampler::next() {
         idx.push_back(m_order[m_pos++]);
     }
     return torch::tensor(idx, torch::kInt64);
+}
+
+std::string BatchSampler::state() const {
+    std::ostringstream out;
+    out << m_order.size() << ' ' << m_pos << ' ' << m_batch;
+    for (int64_t i : m_order) out << ' ' << i;
+    out << ' ' << m_rng;  // the standard's text form of the generator's state
+    return out.str();
+}
+
+void BatchSampler::restore(const std::string& state) {
+    std::istringstream in(state);
+    size_t size = 0, pos = 0;
+    int batch = 0;
+    in >> size >> pos >> batch;
+    if (!in || size != m_order.size() || batch != m_batch || pos > size)
+        throw std::runtime_error("the saved batch sampler has another size or batch (" +
+                                 std::to_string(size) + " x " + std::to_string(batch) +
+                                 ", this one " + std::to_string(m_order.size()) + " x " +
+                                 std::to_string(m_batch) + ")");
+    std::vector<int64_t> order(size);
+    for (int64_t& i : order) in >> i;
+    std::mt19937_64 rng;
+    in >> rng;
+    if (!in) throw std::runtime_error("the saved batch sampler state is damaged");
+    m_order = std::move(order);
+    m_pos = pos;
+    m_rng = rng;
 }
 
 std::vector<int64_t> pixelPermutation(int seed) {

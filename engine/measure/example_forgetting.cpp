@@ -40,7 +40,8 @@ std::vector<float> exampleLosses(ForgetModel& model, const DataSplit& split,
         // Mean over the example's real target positions (padding's loss is 0 and not
         // counted): for a language model the example's log-perplexity.
         const torch::Tensor valid = target.reshape({e - b, -1}).ge(0).sum(1).clamp_min(1);
-        per = (per.reshape({e - b, -1}).sum(1) / valid).to(torch::kFloat32).contiguous();
+        per =
+            (per.reshape({e - b, -1}).sum(1) / valid).to(torch::kCPU, torch::kFloat32).contiguous();
         out.insert(out.end(), per.data_ptr<float>(), per.data_ptr<float>() + (e - b));
     }
     if (wasTraining) model.train();

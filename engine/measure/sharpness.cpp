@@ -1,5 +1,7 @@
 #include "engine/measure/internal/sharpness.h"
 
+#include "engine/core/internal/torch_compat.h"
+
 #include <cmath>
 
 namespace forgetlab {
@@ -23,6 +25,7 @@ struct GradGraph {
 
 GradGraph gradWithGraph(const std::vector<torch::Tensor>& params, const LossFn& lossFn) {
     torch::AutoGradMode enable(true);
+    compat::MathAttentionScope doubleBackward;  // fused attention has no double backward
     GradGraph g;
     g.loss = lossFn();
     g.grads = torch::autograd::grad({g.loss}, params, {}, /*retain_graph=*/true,
@@ -54,7 +57,10 @@ std::vector<torch::Tensor> randomLike(const std::vector<torch::Tensor>& params,
                                       torch::Generator& gen, bool rademacher) {
     std::vector<torch::Tensor> v;
     for (const auto& p : params) {
-        torch::Tensor r = torch::randn(p.sizes(), gen, p.options().requires_grad(false));
+        // Drawn on the CPU generator, then moved: the same vectors on every device.
+        torch::Tensor r =
+            torch::randn(p.sizes(), gen, p.options().device(torch::kCPU).requires_grad(false))
+                .to(p.device());
         v.push_back(rademacher ? torch::sign(r) + (r == 0).to(r.dtype()) : r);
     }
     return v;

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/internal/torch_compat.h"
+
 namespace forgetlab {
 namespace {
 
@@ -152,12 +154,9 @@ torch::Tensor GptBlockImpl::attention(const torch::Tensor& x) {
         return t.reshape({B, T, m_nHead, D}).transpose(1, 2);  // [B, H, T, D]
     };
     torch::Tensor q = heads(qkv[0]), k = heads(qkv[1]), v = heads(qkv[2]);
-    // Plain ops (no fused kernel) so that double backward is available.
-    torch::Tensor att = q.matmul(k.transpose(-2, -1)) / std::sqrt(double(D));
-    torch::Tensor future =
-        torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(1);
-    att = torch::softmax(att.masked_fill(future, -std::numeric_limits<double>::infinity()), -1);
-    torch::Tensor y = att.matmul(v).transpose(1, 2).reshape({B, T, C});
+    // The fused kernel where LibTorch has one, plain ops while a Hessian-vector product
+    // needs double backward (engine/core/internal/torch_compat.h).
+    torch::Tensor y = compat::causalAttention(q, k, v).transpose(1, 2).reshape({B, T, C});
     return m_attnProj->forward(y);
 }
 
@@ -195,12 +194,14 @@ torch::Tensor GptModel::forward(const torch::Tensor& input, int /*head*/) {
                                     " tokens but the model's context (n_positions) is " +
                                     std::to_string(m_config.n_positions) +
                                     ": shorten the prompt or use a model with a longer context");
+    compat::AutocastScope autocast(m_autocastBf16);
     torch::Tensor pos =
         torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(input.device()));
     torch::Tensor h = m_wte->forward(input) + m_wpe->forward(pos);
     for (size_t i = 0; i < m_blocks->size(); ++i) h = m_blocks->ptr<GptBlockImpl>(i)->forward(h);
     h = m_lnF->forward(h);
-    return h.matmul(m_wte->weight.t());  // tied output head
+    torch::Tensor logits = h.matmul(m_wte->weight.t());  // tied output head
+    return m_autocastBf16 ? logits.to(torch::kFloat32) : logits;
 }
 
 void GptModel::enableLora(const LoraConfig& lora) {

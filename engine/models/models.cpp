@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "engine/core/internal/torch_compat.h"
 #include "engine/models/internal/gpt_model.h"
 
 namespace forgetlab {
@@ -38,10 +39,12 @@ MlpModel::MlpModel(int64_t inputs, const std::vector<int>& hidden, const std::st
 }
 
 torch::Tensor MlpModel::forward(const torch::Tensor& input, int head) {
+    compat::AutocastScope autocast(m_autocastBf16);
     // Inputs are usually [B, 784] already; a no-op reshape would still cost an autograd node.
     torch::Tensor x = input.dim() == 2 ? input : input.reshape({input.size(0), -1});
     for (auto& layer : m_layers) x = activate(layer->forward(x), m_activation);
-    return m_heads.at(static_cast<size_t>(head))->forward(x);
+    torch::Tensor logits = m_heads.at(static_cast<size_t>(head))->forward(x);
+    return m_autocastBf16 ? logits.to(torch::kFloat32) : logits;
 }
 
 CnnModel::CnnModel(const std::vector<int>& channels, const std::vector<int>& hidden,
@@ -65,6 +68,7 @@ CnnModel::CnnModel(const std::vector<int>& channels, const std::vector<int>& hid
 }
 
 torch::Tensor CnnModel::forward(const torch::Tensor& input, int head) {
+    compat::AutocastScope autocast(m_autocastBf16);
     torch::Tensor x = input.reshape({input.size(0), 1, 28, 28});
     for (auto& conv : m_convs) {
         x = activate(conv->forward(x), m_activation);
@@ -72,7 +76,8 @@ torch::Tensor CnnModel::forward(const torch::Tensor& input, int head) {
     }
     x = x.flatten(1);
     for (auto& layer : m_layers) x = activate(layer->forward(x), m_activation);
-    return m_heads.at(static_cast<size_t>(head))->forward(x);
+    torch::Tensor logits = m_heads.at(static_cast<size_t>(head))->forward(x);
+    return m_autocastBf16 ? logits.to(torch::kFloat32) : logits;
 }
 
 std::shared_ptr<ForgetModel> buildModel(const ModelConfig& config,

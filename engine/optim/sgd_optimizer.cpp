@@ -18,6 +18,29 @@ torch::optim::SGDOptions& SgdOptimizer::options() {
     return static_cast<torch::optim::SGDOptions&>(param_groups_.at(0).options());
 }
 
+void SgdOptimizer::save(torch::serialize::OutputArchive& archive) const {
+    archive.write("momentum_count", c10::IValue(static_cast<int64_t>(m_buffers.size())));
+    for (size_t i = 0; i < m_buffers.size(); ++i)
+        if (m_buffers[i].defined())
+            archive.write("momentum_" + std::to_string(i), m_buffers[i], /*is_buffer=*/true);
+}
+
+void SgdOptimizer::load(torch::serialize::InputArchive& archive) {
+    c10::IValue count;
+    archive.read("momentum_count", count);
+    TORCH_CHECK(count.toInt() == static_cast<int64_t>(m_buffers.size()), "the saved SGD state has ",
+                count.toInt(), " momentum buffers, this optimizer ", m_buffers.size(),
+                " parameters");
+    const auto& params = param_groups_.at(0).params();
+    for (size_t i = 0; i < m_buffers.size(); ++i) {
+        torch::Tensor buf;
+        if (archive.try_read("momentum_" + std::to_string(i), buf, /*is_buffer=*/true))
+            m_buffers[i] = buf.detach().to(params[i].device()).contiguous();
+        else
+            m_buffers[i] = torch::Tensor();
+    }
+}
+
 torch::Tensor SgdOptimizer::step(LossClosure closure) {
     torch::NoGradGuard noGrad;
     torch::Tensor loss;

@@ -178,7 +178,7 @@ int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& reques
                     const std::string& name) {
     SweepConfig sweep = requested;
     const RunInfo run = store.run(sourceRunId);  // throws for an unknown run
-    const ConfigParseResult parsed = parseConfig(run.config_json);
+    const ConfigParseResult parsed = parseStoredConfig(run.config_json);
     if (!parsed.ok())
         throw std::runtime_error("run #" + std::to_string(sourceRunId) +
                                  "'s stored configuration no longer parses:\n" +
@@ -235,7 +235,7 @@ SweepResult runSweep(Store& store, int64_t matrixId, RunControl& control,
                                  " was imported, not swept: there is nothing to run");
     const json cfg = json::parse(info.config_json);
     const int64_t sourceRun = cfg.at("source_run").get<int64_t>();
-    const ConfigParseResult parsed = parseConfig(cfg.at("base").dump());
+    const ConfigParseResult parsed = parseStoredConfig(cfg.at("base").dump());
     if (!parsed.ok()) throw std::runtime_error("the sweep's stored configuration does not parse");
     const ExperimentConfig base = parsed.config;
     const SweepConfig sweep = sweepFromJson(cfg.at("sweep"));

@@ -4,16 +4,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/devices.h"
 #include "engine/sessions/forgetting_sweep.h"
 #include "engine/train/runner.h"
 
 namespace forgetlab {
 namespace fs = std::filesystem;
 
-RunSummary runAndRecord(const ExperimentConfig& config, Store& store, RunControl& control,
+RunSummary runAndRecord(const ExperimentConfig& requested, Store& store, RunControl& control,
                         MetricSink* live, const SessionOptions& options) {
-    const int64_t runId =
-        store.createRun(config.name, configToJson(config), config.seed, config.device);
+    // The run keeps the device it resolved to ("auto" becomes "cpu" or "cuda:N"), in its
+    // configuration and its device column, so the record says where it ran.
+    ExperimentConfig config = requested;
+    if (const DeviceChoice d = resolveDevice(config.device); d.ok()) config.device = d.device;
+    const int64_t runId = store.createRun(config.name, configToJson(config), config.seed,
+                                          config.device, runtimeVersions());
     if (options.on_run_created) options.on_run_created(runId);
 
     RunnerOptions ro;

@@ -284,13 +284,14 @@ void Store::markInterrupted() {
 }
 
 int64_t Store::createRun(const std::string& name, const std::string& configJson, unsigned seed,
-                         const std::string& device) {
+                         const std::string& device, const std::string& runtime) {
     Stmt s(m_db,
            "INSERT INTO runs (name, created, status, config, seed, device, versions, pid, host) "
            "VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?);",
            m_path);
     s.bind(1, name).bind(2, nowIso()).bind(3, configJson).bind(4, int64_t(seed)).bind(5, device);
-    s.bind(6, std::string("forgetlab ") + FORGETLAB_VERSION + ", sqlite " + sqlite3_libversion());
+    s.bind(6, std::string("forgetlab ") + FORGETLAB_VERSION + ", sqlite " + sqlite3_libversion() +
+                  (runtime.empty() ? "" : ", " + runtime));
     s.bind(7, int64_t(::getpid())).bind(8, hostName());
     s.step(m_path);
     return sqlite3_last_insert_rowid(m_db);

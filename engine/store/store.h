@@ -45,6 +45,16 @@ struct CheckpointRow {
     std::string file;  // relative to the database's directory
 };
 
+// What resuming a run from fine-tuning step N takes back (engine/sessions/run_resume.h):
+// everything recorded after step N, and what the end of the interrupted process added at
+// step N itself.
+struct RunRewind {
+    int64_t step = 0;
+    std::vector<std::string> metric_keys_at_step;  // metrics at step N removed as well
+    std::vector<std::string> event_kinds_at_step;  // events at step N removed as well
+    std::vector<std::string> checkpoint_tags;      // checkpoint rows removed at any step
+};
+
 // A stored analysis (landscape or Hessian) of one checkpoint of a run.
 struct AnalysisRow {
     int64_t id = 0;
@@ -101,8 +111,10 @@ public:
     std::string runCheckpointDir(int64_t runId) const;
     std::string journalMode();
 
+    // `runtime` ("libtorch 1.13.0", plus CUDA and driver versions on a GPU) joins the
+    // forgetlab and SQLite versions in the run's versions column.
     int64_t createRun(const std::string& name, const std::string& configJson, unsigned seed,
-                      const std::string& device);
+                      const std::string& device, const std::string& runtime = "");
     void appendMetrics(int64_t runId, const std::vector<MetricPoint>& points);
     // Metrics and events in one transaction.
     void appendBatch(int64_t runId, const std::vector<MetricPoint>& points,
@@ -116,6 +128,7 @@ public:
     RunInfo run(int64_t runId);  // throws StoreError if there is no such run
     std::vector<MetricPoint> metrics(int64_t runId);
     std::vector<EventRow> events(int64_t runId);
+    std::vector<EventRow> events(int64_t runId, const std::string& kind);  // one kind
     std::vector<CheckpointRow> checkpoints(int64_t runId);
     // Absolute path of a checkpoint row's file.
     std::string checkpointPath(const CheckpointRow& row) const;
@@ -125,6 +138,12 @@ public:
     std::vector<AnalysisRow> landscapes(int64_t runId);  // newest first
     int64_t saveHessian(int64_t runId, int64_t step, const std::string& resultJson);
     std::vector<AnalysisRow> hessians(int64_t runId);  // newest first
+
+    // Takes a run back to fine-tuning step `rewind.step` and reopens it as running in this
+    // process (no summary), in one transaction (store_resume.cpp). Returns the absolute
+    // paths of the checkpoint files whose rows went and that no remaining row names; the
+    // caller deletes them.
+    std::vector<std::string> rewindRun(int64_t runId, const RunRewind& rewind);
 
     void saveExampleLosses(int64_t runId, int64_t step, const std::vector<float>& losses);
     std::vector<ExampleLossRow> exampleLosses(int64_t runId);  // by step

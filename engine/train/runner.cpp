@@ -19,7 +19,11 @@
 #include "engine/data/idx_reader.h"
 #include "engine/models/internal/models.h"
 #include "engine/optim/internal/optimizers.h"
+#include "engine/core/devices.h"
+#include "engine/core/internal/torch_compat.h"
 #include "engine/train/internal/checkpoints.h"
+#include "engine/train/internal/device_placement.h"
+#include "engine/train/internal/resume_state.h"
 #include "engine/train/internal/step_loop.h"
 #include "engine/train/internal/sequence_runner.h"
 #include "engine/models/internal/safetensors.h"
@@ -34,14 +38,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Device and threads, once for every kind of run.
-void setUpDevice(const ExperimentConfig& cfg, const RunnerOptions& opts) {
-    if (cfg.device != "cpu") {
-        throw EndRun{status::kFailed, "device '" + cfg.device +
-                                          "' is not available: this LibTorch build "
-                                          "(Debian libtorch-dev) is CPU-only; use --device cpu"};
+// Device, precision and threads, once for every kind of run.
+RunDevice setUpDevice(const ExperimentConfig& cfg, const RunnerOptions& opts) {
+    RunDevice rd;
+    try {
+        rd = prepareDevice(cfg.device, cfg.precision);
+    } catch (const std::runtime_error& e) {
+        throw EndRun{status::kFailed, e.what()};
     }
     if (opts.num_threads > 0) torch::set_num_threads(opts.num_threads);
+    return rd;
 }
 
 }  // namespace
@@ -51,6 +57,8 @@ struct Runner::Impl {
     RunnerOptions opts;
     MetricSink* sink = nullptr;
     RunControl* control = nullptr;
+    RunDevice device;
+    std::string where = "while preparing";  // for an out-of-memory message
     std::shared_ptr<ForgetModel> model;
     Task up, down;
     std::vector<int> heads;  // output count of each head
@@ -63,6 +71,21 @@ struct Runner::Impl {
     std::vector<int64_t> tracked;        // tracked upstream training examples (eval.example_losses)
     std::vector<float> lossBefore;       // their losses before fine-tuning
     std::vector<int64_t> replayIndices;  // targeted replay's choice (empty = random)
+    // Resuming: the resume point being continued (until fine-tuning has restored it).
+    std::unique_ptr<ResumeFile> resume;
+    std::vector<Knob> knobsApplied;  // live knobs applied while fine-tuning, in order
+    Clock::time_point started = Clock::now();
+    double wallBefore = 0.0;  // a resumed run's wall time before this process
+
+    bool resuming() const { return !opts.resume_file.empty(); }
+    double wallSeconds() const {
+        return wallBefore + std::chrono::duration<double>(Clock::now() - started).count();
+    }
+
+    std::string outOfMemoryWhere() const {
+        return summary.steps > 0 ? "at fine-tuning step " + std::to_string(summary.steps + 1)
+                                 : where;
+    }
 
     // A checkpoint of the weights as they are now, for analysing a live run.
     void snapshot() { checkpoint("snapshot-" + std::to_string(summary.steps), summary.steps); }
@@ -84,6 +107,31 @@ struct Runner::Impl {
         sp.steps = total;
         sp.optimizer = &phase.optimizer;
         sp.control = control;
+        const bool resumePoints =
+            fineTuning && cfg.eval.checkpoint_every > 0 && !opts.checkpoint_dir.empty();
+        auto resumePointAt = [&](int64_t step) {
+            return resumePoints && step % cfg.eval.checkpoint_every == 0 && step != total;
+        };
+        if (fineTuning) {
+            sp.on_knob = [this](const Knob& k, bool applied) {
+                if (applied) knobsApplied.push_back(k);
+            };
+            // A resume point holds every loss up to its step (on a GPU they are read late).
+            if (resumePoints) sp.read_at = resumePointAt;
+        }
+        if (fineTuning && resume) {
+            // Continue where the resume point was: the same state as after its step.
+            const ResumeState& st = resume->state();
+            double lr = phase.optimizer.lr;
+            for (const Knob& k : st.knobs) applyKnob(k, lr, *optimizer, strategies.get());
+            knobsApplied = st.knobs;
+            sampler.restore(st.sampler);
+            if (strategies) strategies->restoreReplayState(st.replay);
+            resume->restore(*model, *optimizer);  // the generators last
+            sp.start_after = st.step;
+            sp.base_lr = st.base_lr;
+            resume.reset();
+        }
         sp.snapshot = [this] {
             if (m_inFineTuning) snapshot();
         };
@@ -91,15 +139,24 @@ struct Runner::Impl {
         sp.where = [phaseId](int64_t step) {
             return std::string("at ") + phaseName(phaseId) + " step " + std::to_string(step);
         };
+        where = std::string("during ") + phaseName(phaseId);
+        sp.on_losses = [this, fineTuning](const StepLosses& l) {
+            std::vector<MetricPoint> losses;
+            if (fineTuning) {
+                losses.push_back({l.reported, keys::kTrainLoss, l.loss});
+                losses.push_back({l.reported, keys::kLr, l.lr});
+                if (l.has_penalty && l.penalty != 0.0)
+                    losses.push_back({l.reported, keys::kPenalty, l.penalty});
+            } else {
+                losses.push_back({l.reported, keys::kPreTrainLoss, l.loss});
+            }
+            sink->onMetrics(losses);
+        };
         std::vector<MetricPoint> points;
         runSteps(*model, *optimizer, strategies.get(), sp, sinkEvents(), [&](const StepDone& d) {
             const int64_t step = d.local;
             points.clear();
             if (fineTuning) {
-                points.push_back({step, keys::kTrainLoss, d.loss});
-                points.push_back({step, keys::kLr, d.lr});
-                if (strategies && strategies->lastPenalty() != 0.0)
-                    points.push_back({step, keys::kPenalty, strategies->lastPenalty()});
                 if (step % cfg.eval.every == 0 || step == total) evalPoints(step, points);
                 if (cfg.eval.hessian_every > 0 && step % cfg.eval.hessian_every == 0)
                     hessianPoint(step, points);
@@ -110,20 +167,49 @@ struct Runner::Impl {
                     samples(step);
                 summary.steps = step;
             } else {
-                points.push_back({step, keys::kPreTrainLoss, d.loss});
                 if (step % (cfg.eval.every * 5) == 0 || step == total)
                     points.push_back(
                         {step, keys::kPreUpAcc, evaluateSplit(*model, up.test, up.head).acc});
             }
-            sink->onMetrics(points);
+            if (!points.empty()) sink->onMetrics(points);
             sink->onProgress(phaseId, step, total);
             if (fineTuning && cfg.eval.checkpoint_every > 0 &&
                 step % cfg.eval.checkpoint_every == 0 && step != total) {
                 checkpoint("step-" + std::to_string(step), step);
                 recordExampleLosses(step);
+                if (resumePointAt(step))
+                    writeResumePoint(step, d.base_lr, *optimizer, strategies.get(), sampler);
             }
         });
         return total;
+    }
+
+    // A resume point after fine-tuning step `step` (its metrics, checkpoint and example
+    // losses are recorded by now), announced by a "resume_point" event once the file is
+    // whole. The one before stays (its event is committed for sure: the step checkpoint
+    // flushed the store); older ones go.
+    void writeResumePoint(int64_t step, double baseLr, torch::optim::Optimizer& optimizer,
+                          StrategySet* strategies, const BatchSampler& sampler) {
+        ResumeState st;
+        st.step = step;
+        st.base_lr = baseLr;
+        st.knobs = knobsApplied;
+        st.sampler = sampler.state();
+        st.replay = strategies ? strategies->replayState() : std::string();
+        st.threads = torch::get_num_threads();
+        st.summary = summary;
+        st.summary.wall_seconds = wallSeconds();
+        st.tracked = tracked;
+        st.loss_before = lossBefore;
+        st.replay_indices = replayIndices;
+        const fs::path dir(opts.checkpoint_dir);
+        writeResumeFile((dir / resumeFileName(step)).string(), st, *model, optimizer,
+                        device.device);
+        sink->onEvent(step, "resume_point",
+                      nlohmann::json{{"step", step}, {"file", resumeFileName(step)}}.dump());
+        const int64_t older = step - 2 * cfg.eval.checkpoint_every;
+        std::error_code ec;
+        if (older > 0) fs::remove(dir / resumeFileName(older), ec);
     }
 
     // Events of the step loop go to the sink.
@@ -210,9 +296,13 @@ struct Runner::Impl {
         }
         std::string cacheFile;
         if (!opts.cache_dir.empty()) {
-            cacheFile =
-                (fs::path(opts.cache_dir) / ("upstream-" + upstreamHash(cfg) + ".safetensors"))
-                    .string();
+            // Pre-training on a GPU is not bit-identical to the CPU's, so its cache entry is
+            // kept apart (the CPU's name is unchanged).
+            const std::string where =
+                device.cuda() || cfg.precision != "fp32" ? "-cuda-" + cfg.precision : "";
+            cacheFile = (fs::path(opts.cache_dir) /
+                         ("upstream-" + upstreamHash(cfg) + where + ".safetensors"))
+                            .string();
             if (fs::exists(cacheFile)) {
                 try {
                     loadIntoModule(*model, loadSafetensors(cacheFile), cacheFile);
@@ -250,37 +340,27 @@ struct Runner::Impl {
         ExperimentTasks tasks = buildExperimentTasks(cfg);
         up = std::move(tasks.up);
         down = std::move(tasks.down);
+        placeTask(up, device);
+        placeTask(down, device);
         heads = tasks.heads;
         tokenizer = tasks.tokenizer;
         language = isLanguageModel(cfg);
         if (language) tokenizePrompts();
         const int64_t np = std::min<int64_t>(cfg.eval.probe_size, down.train.size());
-        probe = DataSplit{down.train.input.slice(0, 0, np), down.train.target.slice(0, 0, np)};
+        probe = DataSplit{down.train.input.slice(0, 0, np).to(device.device),
+                          down.train.target.slice(0, 0, np).to(device.device)};
         torch::manual_seed(cfg.seed);
-        model = buildModel(cfg.model, heads);
+        model = buildModel(cfg.model, heads);  // initialised on the CPU: the same on any device
+        placeModel(*model, device);
 
-        pretrain();
-        checkpoint("pretrained", 0);
-
-        // Fine-tuning: step 0 is the pre-trained model.
-        std::vector<MetricPoint> points;
-        evalPoints(0, points);
-        if (cfg.eval.hessian_every > 0) hessianPoint(0, points);
-        if (cfg.eval.trace_every > 0) tracePoint(0, points);
-        summary.upstream_acc_before = summary.upstream_acc_after;
-        summary.upstream_logppl_before = summary.upstream_logppl_after;
-        summary.language = language;
-        sink->onMetrics(points);
-        if (language && cfg.eval.samples_every > 0) samples(0);
-        if (cfg.eval.example_losses > 0) {
-            tracked = trackedExampleIndices(up.train.size(), cfg.eval.example_losses, cfg.seed);
-            lossBefore = exampleLosses(*model, up.train, tracked, up.head);
-            summary.examples_tracked = static_cast<int64_t>(tracked.size());
-            sink->onExampleLosses(0, lossBefore);
+        if (resuming()) {
+            prepareResume();
+        } else {
+            pretrain();
+            checkpoint("pretrained", 0);
+            stepZero();
         }
-        if (cfg.strategies.replay_ratio > 0 && cfg.strategies.replay_select == "targeted")
-            chooseTargetedReplay();
-        if (language && cfg.model.lora_rank > 0) enableLora();
+        if (language && cfg.model.lora_rank > 0) enableLora(!resuming());
         summary.trainable_parameters = 0;
         for (const auto& p : trainableParameters(*model)) summary.trainable_parameters += p.numel();
         torch::manual_seed(cfg.seed + 1);
@@ -299,6 +379,52 @@ struct Runner::Impl {
         finalEval();
         checkpoint("final", summary.steps);
         recordExampleLosses(summary.steps);
+    }
+
+    // A resumed run's set-up: the run's pre-trained weights instead of pre-training, and
+    // from the resume point what step 0 measured and chose (tracked examples, their losses,
+    // targeted replay's buffer) and the summary so far; nothing is recorded again.
+    void prepareResume() {
+        if (cfg.sequence.tasks > 0)
+            throw EndRun{status::kFailed, "a task sequence cannot be resumed"};
+        resume = std::make_unique<ResumeFile>(opts.resume_file, device.device);
+        if (opts.pretrained_file.empty() || !fs::exists(opts.pretrained_file))
+            throw EndRun{status::kFailed,
+                         "the run's pre-trained checkpoint " + opts.pretrained_file +
+                             " does not exist (deleted or moved?), so it cannot be resumed"};
+        loadIntoModule(*model, loadSafetensors(opts.pretrained_file), opts.pretrained_file);
+        const ResumeState& st = resume->state();
+        // The interrupted run's thread count: on the CPU, results depend on it.
+        if (st.threads > 0) torch::set_num_threads(st.threads);
+        summary = st.summary;
+        wallBefore = st.summary.wall_seconds;
+        tracked = st.tracked;
+        lossBefore = st.loss_before;
+        replayIndices = st.replay_indices;
+        sink->onEvent(st.step, "resumed",
+                      nlohmann::json{{"from_step", st.step}, {"device", device.name}}.dump());
+    }
+
+    // Fine-tuning's step 0 (the pre-trained model): evaluations, samples, the tracked
+    // examples' losses and targeted replay's choice.
+    void stepZero() {
+        std::vector<MetricPoint> points;
+        evalPoints(0, points);
+        if (cfg.eval.hessian_every > 0) hessianPoint(0, points);
+        if (cfg.eval.trace_every > 0) tracePoint(0, points);
+        summary.upstream_acc_before = summary.upstream_acc_after;
+        summary.upstream_logppl_before = summary.upstream_logppl_after;
+        summary.language = language;
+        sink->onMetrics(points);
+        if (language && cfg.eval.samples_every > 0) samples(0);
+        if (cfg.eval.example_losses > 0) {
+            tracked = trackedExampleIndices(up.train.size(), cfg.eval.example_losses, cfg.seed);
+            lossBefore = exampleLosses(*model, up.train, tracked, up.head);
+            summary.examples_tracked = static_cast<int64_t>(tracked.size());
+            sink->onExampleLosses(0, lossBefore);
+        }
+        if (cfg.strategies.replay_ratio > 0 && cfg.strategies.replay_select == "targeted")
+            chooseTargetedReplay();
     }
 
     // Losses of the tracked examples now; the summary's per-example forgetting follows the
@@ -452,8 +578,9 @@ struct Runner::Impl {
                 .dump());
     }
 
-    // LoRA for fine-tuning: adapters on the targeted projections, base weights frozen.
-    void enableLora() {
+    // LoRA for fine-tuning: adapters on the targeted projections, base weights frozen;
+    // `record`: say so in a "lora" event (not again when resuming).
+    void enableLora(bool record) {
         auto& gpt = static_cast<GptModel&>(*model);
         LoraConfig lora;
         lora.rank = cfg.model.lora_rank;
@@ -461,6 +588,7 @@ struct Runner::Impl {
         lora.targets = cfg.model.lora_targets;
         torch::manual_seed(cfg.seed + 2);
         gpt.enableLora(lora);
+        if (!record) return;
         int64_t total = 0;
         for (const auto& p : gpt.parameters()) total += p.numel();
         sink->onEvent(0, "lora",
@@ -496,11 +624,15 @@ RunSummary Runner::run(MetricSink& sink, RunControl& control) {
     im.sink = &sink;
     im.control = &control;
     im.summary = RunSummary{};
-    const auto t0 = Clock::now();
+    im.started = Clock::now();
     try {
-        setUpDevice(im.cfg, im.opts);
+        im.device = setUpDevice(im.cfg, im.opts);
+        // Where it ran: device, name, precision and versions (on CUDA: driver, runtime); a
+        // resumed run says so in its "resumed" event.
+        if (!im.resuming())
+            sink.onEvent(0, "device", deviceRecordJson(im.device.name, im.device.precision));
         if (im.cfg.sequence.tasks > 0) {
-            runSequence(im.cfg, im.opts, sink, control, im.summary);
+            runSequence(im.cfg, im.opts, im.device, sink, control, im.summary);
         } else {
             im.execute();
         }
@@ -513,7 +645,11 @@ RunSummary Runner::run(MetricSink& sink, RunControl& control) {
         im.summary.error = e.what();
     } catch (const c10::Error& e) {
         im.summary.status = status::kFailed;
-        im.summary.error = e.what_without_backtrace();
+        im.summary.error = compat::isOutOfMemory(e) ? outOfMemoryMessage(e, im.outOfMemoryWhere())
+                                                    : e.what_without_backtrace();
+    } catch (const std::bad_alloc& e) {
+        im.summary.status = status::kFailed;
+        im.summary.error = outOfMemoryMessage(e, im.outOfMemoryWhere());
     } catch (const std::exception& e) {
         im.summary.status = status::kFailed;
         im.summary.error = e.what();
@@ -523,7 +659,11 @@ RunSummary Runner::run(MetricSink& sink, RunControl& control) {
     if (im.summary.language)
         im.summary.forgetting_logppl =
             im.summary.upstream_logppl_after - im.summary.upstream_logppl_before;
-    im.summary.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    im.summary.wall_seconds = im.wallSeconds();
+    // A run that ended for good needs no resume points any more (they are large).
+    if ((im.summary.status == status::kDone || im.summary.status == status::kDiverged) &&
+        !im.opts.checkpoint_dir.empty())
+        removeResumeFiles(im.opts.checkpoint_dir);
     sink.onPhase(Phase::Finished, im.summary.steps);
     return im.summary;
 }

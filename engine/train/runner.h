@@ -19,6 +19,11 @@ struct RunnerOptions {
     // Start fine-tuning from these weights (a run's "pretrained" safetensors checkpoint)
     // instead of pre-training or the cache; a missing or mismatched file fails the run.
     std::string pretrained_file;
+    // Resume a run: go on fine-tuning from this resume point (resume-step-N.pt in the run's
+    // checkpoint folder, engine/train/internal/resume_state.h) after set-up from
+    // pretrained_file, the run's "pretrained" checkpoint. Nothing up to step N is recorded
+    // again; steps N+1.. continue the run's series.
+    std::string resume_file;
     // The stored forgetting matrix targeted replay completes (strategies.replay.select =
     // "targeted"); its columns must be this config's tracked upstream examples.
     std::shared_ptr<const ForgetMatrix> replay_reference;

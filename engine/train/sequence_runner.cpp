@@ -38,9 +38,9 @@ namespace {
 
 class SequenceRun {
 public:
-    SequenceRun(const ExperimentConfig& c, const RunnerOptions& o, MetricSink& s, RunControl& k,
-                RunSummary& sum)
-        : cfg(c), opts(o), sink(s), control(k), summary(sum) {}
+    SequenceRun(const ExperimentConfig& c, const RunnerOptions& o, const RunDevice& d,
+                MetricSink& s, RunControl& k, RunSummary& sum)
+        : cfg(c), opts(o), device(d), sink(s), control(k), summary(sum) {}
 
     void run() {
         sink.onPhase(Phase::Preparing, 0);
@@ -49,11 +49,13 @@ public:
         heads.clear();
         for (size_t i = 0; i < configs.size(); ++i) {
             tasks.push_back(buildFashionTask(*data, configs[i], cfg.model, int(i), cfg.seed));
+            placeTask(tasks.back(), device);
             heads.push_back(tasks.back().num_outputs);
         }
         if (cfg.model.head != "multi") heads = {10};
         torch::manual_seed(cfg.seed);
         model = buildModel(cfg.model, heads);
+        placeModel(*model, device);
         summary.initial_accuracy = accuracies();
         checkpoint("pretrained", 0);
 
@@ -95,6 +97,7 @@ private:
             ys.push_back(tasks[j].train.target);
         }
         pooled.train = {torch::cat(xs), torch::cat(ys)};
+        pooled.train.stage_to = tasks[0].train.stage_to;
         return pooled;
     }
 
@@ -130,11 +133,12 @@ private:
             sink.onEvent(step, kind, json);
         };
         std::vector<MetricPoint> points;
+        sp.on_losses = [&](const StepLosses& l) {
+            sink.onMetrics({{l.reported, keys::kTrainLoss, l.loss}, {l.reported, keys::kLr, l.lr}});
+        };
         runSteps(*model, *optimizer, strategies.get(), sp, events, [&](const StepDone& d) {
             globalStep = d.reported;
             points.clear();
-            points.push_back({globalStep, keys::kTrainLoss, d.loss});
-            points.push_back({globalStep, keys::kLr, d.lr});
             if (globalStep % cfg.eval.every == 0 || d.local == steps) {
                 const auto acc = accuracies();
                 for (size_t j = 0; j < acc.size(); ++j)
@@ -142,13 +146,14 @@ private:
                         {globalStep, keys::kTaskAccPrefix + std::to_string(j) + "_acc", acc[j]});
             }
             summary.steps = globalStep;
-            sink.onMetrics(points);
+            if (!points.empty()) sink.onMetrics(points);
             sink.onProgress(Phase::Downstream, globalStep, total);
         });
     }
 
     const ExperimentConfig& cfg;
     const RunnerOptions& opts;
+    const RunDevice& device;
     MetricSink& sink;
     RunControl& control;
     RunSummary& summary;
@@ -160,9 +165,10 @@ private:
 
 }  // namespace
 
-void runSequence(const ExperimentConfig& config, const RunnerOptions& options, MetricSink& sink,
-                 RunControl& control, RunSummary& summary) {
-    SequenceRun run(config, options, sink, control, summary);
+void runSequence(const ExperimentConfig& config, const RunnerOptions& options,
+                 const RunDevice& device, MetricSink& sink, RunControl& control,
+                 RunSummary& summary) {
+    SequenceRun run(config, options, device, sink, control, summary);
     try {
         run.run();
     } catch (const EndRun&) {

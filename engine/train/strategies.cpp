@@ -1,6 +1,7 @@
 #include "engine/train/internal/strategies.h"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "engine/core/names.h"
 
@@ -133,8 +134,21 @@ torch::Tensor StrategySet::loss(ForgetModel& model, const MixedBatch& batch) {
         add(m_cfg.lwf_lambda * lwfLoss(model.forward(batch.down.input, m_upHead), teacherLogits,
                                        m_cfg.lwf_temperature));
     }
-    m_lastPenalty = penalty.defined() ? penalty.item<double>() : 0.0;
+    m_lastPenalty = penalty.defined() ? penalty.detach() : torch::Tensor();
     return penalty.defined() ? total + penalty : total;
+}
+
+std::string StrategySet::replayState() const {
+    return m_replaySampler ? m_replaySampler->state() : std::string();
+}
+
+void StrategySet::restoreReplayState(const std::string& state) {
+    if (!m_replaySampler) {
+        if (!state.empty())
+            throw std::runtime_error("the saved run replays from a buffer this one does not have");
+        return;
+    }
+    m_replaySampler->restore(state);
 }
 
 bool StrategySet::setKnob(const std::string& name, double value) {

@@ -1,5 +1,6 @@
 // forgetlab-cli end to end: presets, run --json (forgetting, shared upstream cache),
-// bad configuration, export, and a run killed with SIGKILL that reopens as interrupted.
+// bad configuration, devices --json and refused devices, export, and a run killed with
+// SIGKILL that reopens as interrupted.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,6 +13,7 @@
 
 #include <cmath>
 
+#include "engine/core/devices.h"
 #include "engine/store/store.h"
 
 using namespace forgetlab;
@@ -192,6 +194,52 @@ private Q_SLOTS:
         QCOMPARE(cli({"run", "--preset", "nope"}).code, 2);
         QCOMPARE(cli({"run", "--preset", "split-fmnist-sgd", "--steps", "x"}).code, 2);
         QCOMPARE(cli({"frobnicate"}).code, 2);
+    }
+
+    // devices --json: the last line is one object listing what LibTorch sees, the CPU first.
+    void devicesListsTheCpuAndTheDefault() {
+        const Result r = cli({"devices", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject j = lastJsonLine(r.out);
+        const QJsonArray devices = j["devices"].toArray();
+        QVERIFY2(!devices.isEmpty(), qPrintable(r.out));
+        QCOMPARE(devices[0].toObject()["device"].toString(), QString("cpu"));
+        QVERIFY(!devices[0].toObject()["name"].toString().isEmpty());
+        if (!torchHasCuda()) {
+            QCOMPARE(devices.size(), 1);
+            QCOMPARE(j["default"].toString(), QString("cpu"));
+        }
+        for (const QJsonValue& d : devices)
+            if (d.toObject()["device"].toString().startsWith("cuda"))
+                QVERIFY(d.toObject()["memory_bytes"].toDouble() > 0);
+        const Result table = cli({"devices"});
+        QCOMPARE(table.code, 0);
+        QVERIFY2(table.out.contains("cpu") && table.out.contains("\"auto\" picks"),
+                 qPrintable(table.out));
+        QCOMPARE(cli({"devices", "--all"}).code, 2);
+    }
+
+    // A device or precision this machine cannot do is refused before anything is stored.
+    void unavailableDeviceExitsTwo() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("r.db");
+        if (!torchHasCuda()) {
+            const Result cuda =
+                cli({"run", "--preset", "split-fmnist-sgd", "--device", "cuda", "--db", db});
+            QCOMPARE(cuda.code, 2);
+            QVERIFY2(cuda.err.contains("this LibTorch has no CUDA"), qPrintable(cuda.err));
+            const Result bf16 = cli({"run", "--preset", "split-fmnist-sgd", "--device", "cpu",
+                                     "--precision", "bf16", "--db", db});
+            QCOMPARE(bf16.code, 2);
+            QVERIFY2(bf16.err.contains("precision"), qPrintable(bf16.err));
+        }
+        const Result unknown =
+            cli({"run", "--preset", "split-fmnist-sgd", "--device", "gpu", "--db", db});
+        QCOMPARE(unknown.code, 2);
+        QVERIFY2(unknown.err.contains("device"), qPrintable(unknown.err));
+        QCOMPARE(
+            cli({"run", "--preset", "split-fmnist-sgd", "--precision", "fp8", "--db", db}).code, 2);
+        if (QFile::exists(db)) QVERIFY(Store(db.toStdString()).listRuns().empty());
     }
 
     void seedsCompareAndStrategyFlags() {

@@ -24,6 +24,8 @@
 #include "engine/store/store.h"
 #include "engine/data/internal/text_tasks.h"
 
+#include "tests/engine/test_device.h"
+
 using namespace forgetlab;
 namespace fs = std::filesystem;
 
@@ -34,6 +36,7 @@ ExperimentConfig tinyLanguageConfig() {
     ExperimentConfig c;
     c.name = "tiny-lm";
     c.seed = 3;
+    c.device = test::testDevice();
     c.model.kind = "gpt";
     c.model.n_layer = 1;
     c.model.n_head = 2;

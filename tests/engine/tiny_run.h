@@ -4,6 +4,7 @@
 // examples): the shared starting point of the engine tests that need a stored run.
 
 #include "engine/core/config.h"
+#include "tests/engine/test_device.h"
 
 namespace forgetlab::test {
 
@@ -11,6 +12,7 @@ inline ExperimentConfig tinyImageRun() {
     ExperimentConfig c;
     c.name = "tiny";
     c.seed = 3;
+    c.device = testDevice();
     c.model.hidden = {16};
     c.upstream.task.train_size = 500;
     c.upstream.task.test_size = 200;

@@ -1,6 +1,7 @@
 #include "ui/runs/run_list.h"
 
 #include <QHeaderView>
+#include <QMenu>
 #include <QPainter>
 #include <QPixmap>
 
@@ -11,6 +12,8 @@ namespace forgetlab::ui {
 namespace {
 
 constexpr int kIdRole = Qt::UserRole + 1;
+constexpr int kResumableRole = Qt::UserRole + 2;
+constexpr int kResumeNoteRole = Qt::UserRole + 3;
 
 QColor statusColor(const QString& word) {
     if (word == QLatin1String(status::kDone)) return QColor(0x2e, 0x7d, 0x32);
@@ -57,9 +60,51 @@ RunList::RunList(QWidget* parent) : QTreeWidget(parent) {
         if (!m_filling && column == kIdColumn) Q_EMIT checkedRunsChanged();
     });
     connect(this, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        updateResumeAction();
         if (!m_filling)
             Q_EMIT currentRunChanged(item ? item->data(kIdColumn, kIdRole).toLongLong() : 0);
     });
+
+    m_resume = new QAction(tr("&Resume run"), this);
+    m_resume->setObjectName(QStringLiteral("resumeRunAction"));
+    connect(m_resume, &QAction::triggered, this, [this] {
+        if (const qint64 id = currentRunId(); id && m_resume->isEnabled())
+            Q_EMIT resumeRequested(id);
+    });
+    updateResumeAction();
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        if (QTreeWidgetItem* item = itemAt(pos)) setCurrentItem(item);
+        QMenu menu(this);
+        menu.setToolTipsVisible(true);
+        menu.addAction(m_resume);
+        menu.exec(viewport()->mapToGlobal(pos));
+    });
+}
+
+void RunList::setResumeAllowed(bool allowed) {
+    m_resumeAllowed = allowed;
+    updateResumeAction();
+}
+
+void RunList::updateResumeAction() {
+    if (!m_resume) return;
+    QTreeWidgetItem* item = currentItem();
+    const bool resumable = item && item->data(kIdColumn, kResumableRole).toBool();
+    m_resume->setEnabled(resumable && m_resumeAllowed);
+    QString tip = tr("Only a run that ended early (interrupted, failed or stopped) can be resumed");
+    if (item && !resumable) {
+        const QString note = item->data(kIdColumn, kResumeNoteRole).toString();
+        if (!note.isEmpty()) tip = note;
+    } else if (item && !m_resumeAllowed) {
+        tip = tr("Wait for the running experiment to end");
+    } else if (item) {
+        tip =
+            tr("Go on from the last resume point (eval.checkpoint_every); the run's curves "
+               "continue");
+    }
+    m_resume->setToolTip(tip);
+    m_resume->setStatusTip(tip);
 }
 
 QTreeWidgetItem* RunList::itemFor(qint64 id) const {
@@ -78,6 +123,8 @@ void RunList::setRuns(const QList<RunRow>& runs) {
     for (const RunRow& run : runs) {
         auto* item = new QTreeWidgetItem(this);
         item->setData(kIdColumn, kIdRole, run.id);
+        item->setData(kIdColumn, kResumableRole, run.resumable);
+        item->setData(kIdColumn, kResumeNoteRole, run.resumeNote);
         item->setText(kIdColumn, QStringLiteral("#%1").arg(run.id));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(kIdColumn, checked.contains(run.id) ? Qt::Checked : Qt::Unchecked);
@@ -95,6 +142,7 @@ void RunList::setRuns(const QList<RunRow>& runs) {
         if (run.id == current) setCurrentItem(item);
     }
     m_filling = false;
+    updateResumeAction();
     // Checked runs that disappeared (deleted, other database) change the overlay.
     if (checkedRunIds() != checked) Q_EMIT checkedRunsChanged();
     if (currentRunId() != current) Q_EMIT currentRunChanged(currentRunId());

@@ -1,8 +1,10 @@
 #pragma once
 // RunList: the runs kept in the database, one row each (id, name, status, forgetting).
 // The selected row is the run to look at; checked rows are overlaid in the plots. Rows
-// keep their check marks and selection across refreshes.
+// keep their check marks and selection across refreshes. Its context menu resumes a run
+// that stopped early (interrupted, failed, stopped) from its last resume point.
 
+#include <QAction>
 #include <QColor>
 #include <QList>
 #include <QString>
@@ -18,6 +20,8 @@ struct RunRow {
     QString created;                   // ISO 8601
     std::optional<double> forgetting;  // upstream accuracy lost, when finished
     QString details;                   // tooltip text
+    bool resumable = false;            // it can go on from a resume point
+    QString resumeNote;                // why it cannot, for an early-ended run
 };
 
 class RunList : public QTreeWidget {
@@ -40,13 +44,22 @@ public:
     // Marks rows with the colour their curves have in the plots (invalid colour: none).
     void setRunColors(const QHash<qint64, QColor>& colors);
 
+    // Resume (in the context menu): enabled when the selected run is resumable and resuming
+    // is allowed now (no run going, a database open); triggering it asks for resumeRequested.
+    QAction* resumeAction() const { return m_resume; }
+    void setResumeAllowed(bool allowed);
+
 Q_SIGNALS:
     void checkedRunsChanged();
     void currentRunChanged(qint64 id);
+    void resumeRequested(qint64 id);
 
 private:
     QTreeWidgetItem* itemFor(qint64 id) const;
+    void updateResumeAction();
     bool m_filling = false;
+    bool m_resumeAllowed = false;
+    QAction* m_resume = nullptr;
 };
 
 }  // namespace forgetlab::ui

@@ -53,7 +53,8 @@ EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
     addRow(form, tr("Trace samples"), QStringLiteral("trace_samples"), m_traceSamples,
            tr("Rademacher vectors per trace estimate (its standard error shrinks as 1/√n)"));
     addRow(form, tr("Checkpoint every"), QStringLiteral("checkpoint_every"), m_checkpointEvery,
-           tr("Fine-tuning steps between stored weights (for the Landscape tab's timeline); "
+           tr("Fine-tuning steps between stored weights (for the Landscape tab's timeline) "
+              "and resume points (an interrupted run can be resumed from the last one); "
               "0 = only the pre-trained and the final weights"));
     addRow(form, tr("Tracked examples"), QStringLiteral("example_losses"), m_exampleLosses,
            tr("Upstream training examples whose own loss is recorded before, at checkpoints "

@@ -1,6 +1,6 @@
 #pragma once
 // GeneralEditor: the top-level fields of an ExperimentConfig (name, description, seed,
-// device, data folders).
+// device and precision, data folders).
 
 #include "ui/setup/config_editor.h"
 
@@ -25,6 +25,7 @@ private:
     QLineEdit* m_description;
     QSpinBox* m_seed;
     QComboBox* m_device;
+    QComboBox* m_precision;
     QLineEdit* m_dataDir;
     QLineEdit* m_textDir;
 };

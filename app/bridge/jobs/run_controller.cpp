@@ -4,6 +4,7 @@
 
 #include "app/bridge/live_buffer.h"
 #include "engine/core/run_control.h"
+#include "engine/sessions/run_resume.h"
 #include "engine/sessions/run_session.h"
 #include "engine/store/store.h"
 
@@ -22,6 +23,24 @@ RunController::RunController(QObject* parent)
 RunController::~RunController() = default;
 
 bool RunController::start(const ExperimentConfig& config, const QString& dbPath) {
+    return launch(
+        [config](Store& store, RunControl& control, LiveBuffer* live,
+                 const SessionOptions& options) {
+            return runAndRecord(config, store, control, live, options);
+        },
+        dbPath);
+}
+
+bool RunController::resumeRun(qint64 runId, const QString& dbPath) {
+    return launch(
+        [runId](Store& store, RunControl& control, LiveBuffer* live,
+                const SessionOptions& options) {
+            return resumeAndRecord(store, runId, control, live, options);
+        },
+        dbPath);
+}
+
+bool RunController::launch(Session session, const QString& dbPath) {
     if (m_job.isBusy()) return false;
     m_control = std::make_shared<RunControl>();
     m_live->reset();
@@ -34,7 +53,7 @@ bool RunController::start(const ExperimentConfig& config, const QString& dbPath)
     const int threads = m_torchThreads;
     m_job.setDatabasePath(dbPath);
     m_job.start(
-        [this, config, dbPath, control, live, threads](const CancelToken&) {
+        [this, session, dbPath, control, live, threads](const CancelToken&) {
             // One connection per thread: this one writes, the GUI's only reads.
             Store store(dbPath.toStdString());
             SessionOptions options;
@@ -45,7 +64,7 @@ bool RunController::start(const ExperimentConfig& config, const QString& dbPath)
                     Q_EMIT runCreated(static_cast<qint64>(id));
                 });
             };
-            return runAndRecord(config, store, *control, live.get(), options);
+            return session(store, *control, live.get(), options);
         },
         [this](const RunSummary& summary) {
             settle();

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <memory>
 
 #include "app/bridge/jobs/background_job.h"
@@ -16,7 +17,9 @@
 
 namespace forgetlab {
 class RunControl;
-}
+class Store;
+struct SessionOptions;
+}  // namespace forgetlab
 
 namespace forgetlab::app {
 
@@ -31,6 +34,9 @@ public:
 
     // False (and nothing happens) while another run is going.
     bool start(const ExperimentConfig& config, const QString& dbPath);
+    // Resumes stored run `runId` from its last resume point (resumeAndRecord) as a live run,
+    // steered like one that was started; the live buffer gets the steps after the point.
+    bool resumeRun(qint64 runId, const QString& dbPath);
     bool isRunning() const { return m_job.isBusy(); }
     bool isPaused() const { return m_paused; }
     bool isStopping() const { return m_stopping; }
@@ -60,6 +66,10 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
+    using Session = std::function<RunSummary(Store& store, RunControl& control, LiveBuffer* live,
+                                             const SessionOptions& options)>;
+    // Runs `session` on the job thread with its own Store connection to dbPath.
+    bool launch(Session session, const QString& dbPath);
     // The run ended, one way or the other: the steering state goes back to idle.
     void settle();
 

@@ -37,7 +37,7 @@ bool ComparisonCoordinator::load(qint64 id, ui::ComparedRun& run) {
     // Sequences: the first task plays "upstream" (what may be forgotten), the last one
     // "downstream" (what was learnt last).
     std::string upKey = keys::kUpTestAcc, downKey = keys::kDownTestAcc;
-    const ConfigParseResult parsed = parseConfig(info.config_json);
+    const ConfigParseResult parsed = parseStoredConfig(info.config_json);
     if (parsed.ok() && parsed.config.sequence.tasks > 0) {
         upKey = "task0_acc";
         downKey = "task" + std::to_string(parsed.config.sequence.tasks - 1) + "_acc";

@@ -53,7 +53,7 @@ QString SamplesCoordinator::show(qint64 id, bool liveActive, qint64 liveId) {
     if (!m_db->runInfo(id, info, &error) || !m_db->events(id, "samples", rows, &error))
         return error;
     // The run's configuration as recorded (a problem only keeps a default).
-    const ExperimentConfig config = parseConfig(info.config_json).config;
+    const ExperimentConfig config = parseStoredConfig(info.config_json).config;
     setRun({isLanguageModel(config), config.eval.samples_every,
             QString::fromStdString(config.upstream.task.language),
             QString::fromStdString(config.downstream.task.language)});

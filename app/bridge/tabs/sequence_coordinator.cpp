@@ -84,7 +84,7 @@ void SequenceCoordinator::showStored(qint64 runId) {
     m_shownStatus = status;
     m_haveSummary = false;
 
-    const ConfigParseResult parsed = parseConfig(info.config_json);
+    const ConfigParseResult parsed = parseStoredConfig(info.config_json);
     const SequenceConfig& sq = parsed.config.sequence;
     const QString name = QString::fromStdString(info.name).toHtmlEscaped();
     if (!parsed.ok() || sq.tasks <= 0) {

@@ -5,6 +5,7 @@
 // next-token language-model task fits the same runner (logits [B,T,V], targets [B,T]).
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct Batch {
 struct DataSplit {
     torch::Tensor input;   // [N, ...] float
     torch::Tensor target;  // [N, ...] int64
+    // Where batches go when the split itself stays in (pinned) host memory because it does
+    // not fit the run's device; empty: batches stay where the split is.
+    std::optional<torch::Device> stage_to;
     int64_t size() const { return input.defined() ? input.size(0) : 0; }
     Batch rows(const torch::Tensor& index, int head) const;
     Batch slice(int64_t begin, int64_t end, int head) const;
@@ -42,6 +46,12 @@ class BatchSampler {
 public:
     BatchSampler(int64_t size, int batchSize, uint64_t seed);
     torch::Tensor next();  // int64 indices, batchSize of them (fewer only if size < batch)
+
+    // Where the sampler is (order, position, generator) as text, and back: a resumed run
+    // continues with the batches the interrupted one would have drawn. restore throws
+    // std::runtime_error for a state of another size or a damaged one.
+    std::string state() const;
+    void restore(const std::string& state);
 
 private:
     std::vector<int64_t> m_order;

@@ -17,6 +17,14 @@ public:
     // logits [..., num_outputs(head)]
     virtual torch::Tensor forward(const torch::Tensor& input, int head) = 0;
     virtual int numHeads() const = 0;
+
+    // Precision bf16: every forward pass autocasts its matrix work to bfloat16 on CUDA and
+    // returns fp32 logits; weights, gradients and the optimizer stay fp32.
+    void setAutocastBf16(bool on) { m_autocastBf16 = on; }
+    bool autocastBf16() const { return m_autocastBf16; }
+
+protected:
+    bool m_autocastBf16 = false;
 };
 
 // MLP on flattened 28x28 inputs: hidden widths with an activation, then the heads.

@@ -32,6 +32,9 @@ public:
     torch::Tensor step(LossClosure closure) override;
 
     torch::optim::Optimizer& base() { return *m_base; }
+    // The base optimizer's state (SAM itself keeps only per-step scratch; rho is a knob).
+    void save(torch::serialize::OutputArchive& archive) const override { m_base->save(archive); }
+    void load(torch::serialize::InputArchive& archive) override { m_base->load(archive); }
     SamOptions& samOptions();
     // Perturbation for the current gradients (exposed for tests and the sharpness metric).
     std::vector<torch::Tensor> perturbation();

@@ -20,6 +20,9 @@ public:
     torch::Tensor step(LossClosure closure = nullptr) override;
 
     torch::optim::SGDOptions& options();
+    // The momentum buffers, for resuming a run (the options come from its config).
+    void save(torch::serialize::OutputArchive& archive) const override;
+    void load(torch::serialize::InputArchive& archive) override;
     // Momentum buffer of parameter i (undefined before the first step).
     const torch::Tensor& momentumBuffer(size_t i) const { return m_buffers.at(i); }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Engine-internal. What the Store's translation units share (store.cpp: runs, metrics,
 // events, checkpoints, analyses; store_matrices.cpp: per-example losses and forgetting
-// matrices): an RAII prepared statement whose errors name the database file, and the
-// time and host stamps written into rows.
+// matrices; store_resume.cpp: taking a run back to a resume point): an RAII prepared
+// statement whose errors name the database file, and the time and host stamps written
+// into rows.
 
 #include <cmath>
 #include <cstdint>

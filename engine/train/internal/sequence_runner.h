@@ -6,6 +6,7 @@
 #include "engine/core/config.h"
 #include "engine/core/run_control.h"
 #include "engine/core/run_types.h"
+#include "engine/train/internal/device_placement.h"
 #include "engine/train/runner.h"
 
 namespace forgetlab {
@@ -13,7 +14,8 @@ namespace forgetlab {
 // The tasks of a sequence as task configs (task i uses head i when model.head is multi).
 std::vector<TaskConfig> sequenceTasks(const SequenceConfig& sequence);
 
-void runSequence(const ExperimentConfig& config, const RunnerOptions& options, MetricSink& sink,
-                 RunControl& control, RunSummary& summary);
+void runSequence(const ExperimentConfig& config, const RunnerOptions& options,
+                 const RunDevice& device, MetricSink& sink, RunControl& control,
+                 RunSummary& summary);
 
 }  // namespace forgetlab

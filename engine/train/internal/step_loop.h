@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,12 +50,27 @@ void clipTrainableGradients(torch::nn::Module& model, double maxNorm);
 std::shared_ptr<ForgetModel> frozenCopy(ForgetModel& model, const ModelConfig& config,
                                         const std::vector<int>& heads);
 
+// A step's figures as read back from the device.
+struct StepLosses {
+    int64_t reported = 0;
+    double loss = 0.0;
+    double lr = 0.0;
+    double penalty = 0.0;      // the strategies' penalty (0 without one)
+    bool has_penalty = false;  // whether strategies computed a penalty this step
+};
+
 // One training phase for runSteps().
 struct StepPhase {
     const Task* task = nullptr;  // batches from task->train, on task->head
     BatchSampler* sampler = nullptr;
-    int64_t steps = 0;                           // local steps 1..steps; the schedule spans them
-    int64_t first_reported = 1;                  // the step number recorded for local step 1
+    int64_t steps = 0;           // local steps 1..steps; the schedule spans them
+    int64_t first_reported = 1;  // the step number recorded for local step 1
+    // Local steps already done (a resumed run): local steps start_after+1..steps run, and
+    // the schedule still spans 1..steps.
+    int64_t start_after = 0;
+    // The base learning rate to start from (a resumed run's, its lr knobs included);
+    // empty: optimizer->lr.
+    std::optional<double> base_lr;
     const OptimizerConfig* optimizer = nullptr;  // lr, schedule, warm-up, gradient clipping
     // Live control: waited on before each step (pause, single step, snapshot, stop) and
     // its knobs applied. Null: the phase runs without pausing or knobs, and only a stop
@@ -62,6 +78,8 @@ struct StepPhase {
     RunControl* control = nullptr;
     const RunControl* stop_only = nullptr;
     std::function<void()> snapshot;  // a snapshot request while waiting (may be empty)
+    // Each live knob taken, once applied (or refused), e.g. to keep it for a resume point.
+    std::function<void(const Knob&, bool applied)> on_knob;
     // Merged into the "knob" and "diverged" events ({"phase": ...} or {"task": i}).
     nlohmann::json event_context = nlohmann::json::object();
     // Where the run diverged, for the error message ("at fine-tuning step 12").
@@ -70,13 +88,26 @@ struct StepPhase {
     // optimizer keeps the rate it was built with).
     bool schedule = true;
     bool clip = true;  // whether optimizer->grad_clip applies
+    // Each step's training loss, learning rate and strategy penalty once read back, in step
+    // order: right after the step on the CPU, in groups on a GPU (before a stop or a
+    // divergence ends the phase). May be empty.
+    std::function<void(const StepLosses&)> on_losses;
+    // Read losses back in groups, as on a GPU (where it is on by itself); for tests on the
+    // CPU.
+    bool defer_reads = false;
+    // Steps after which the losses must be read at once (on a GPU), e.g. logging points.
+    std::function<bool(int64_t local)> read_at;
 };
 
 struct StepDone {
     int64_t local = 0;     // 1..steps
     int64_t reported = 0;  // first_reported + local - 1
-    double loss = 0.0;     // the training loss of this step (SAM: at w, the first pass)
-    double lr = 0.0;       // the learning rate it used
+    // The training loss of this step (SAM: at w, the first pass) when loss_known; on a GPU
+    // it is read later and arrives through StepPhase::on_losses.
+    double loss = 0.0;
+    double lr = 0.0;  // the learning rate it used
+    bool loss_known = true;
+    double base_lr = 0.0;  // the base learning rate (knobs included) the schedule scaled
 };
 
 // Trains `phase.steps` steps of `model` with `optimizer` (and `strategies` composing the

@@ -53,11 +53,21 @@ public:
     // share of rows) plus the penalties.
     torch::Tensor loss(ForgetModel& model, const MixedBatch& batch);
     // Penalty part of the last loss() call (0 if no penalty is on), for the metrics.
-    double lastPenalty() const { return m_lastPenalty; }
+    // The last loss() call's penalty (read back from the device on each call).
+    double lastPenalty() const {
+        return m_lastPenalty.defined() ? m_lastPenalty.item<double>() : 0.0;
+    }
+    // The same, left on the device (undefined when no penalty applies), so that a GPU step
+    // does not wait for it.
+    const torch::Tensor& lastPenaltyTensor() const { return m_lastPenalty; }
 
     // Live knobs: "replay_ratio", "ewc_lambda", "l2sp_lambda", "lwf_lambda".
     bool setKnob(const std::string& name, double value);
     const StrategyConfig& config() const { return m_cfg; }
+
+    // Where replay is in its buffer ("" without one), and back, for resuming a run.
+    std::string replayState() const;
+    void restoreReplayState(const std::string& state);
 
 private:
     StrategyConfig m_cfg;
@@ -66,7 +76,7 @@ private:
     DataSplit m_buffer;
     std::unique_ptr<BatchSampler> m_replaySampler;
     std::vector<torch::Tensor> m_anchor, m_fisher;
-    double m_lastPenalty = 0.0;
+    torch::Tensor m_lastPenalty;
 };
 
 }  // namespace forgetlab
