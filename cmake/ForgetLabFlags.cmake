@@ -1,7 +1,16 @@
 # forgetlab_flags: the one place for the project's warning and language flags. Every
 # ForgetLab target links it (PRIVATE), so a flag is changed here and nowhere else.
+# The C++ standard, the libstdc++ ABI and FORGETLAB_TORCH_CUDA come from the LibTorch found
+# (cmake/ForgetLabTorch.cmake, included before this file).
 add_library(forgetlab_flags INTERFACE)
-target_compile_features(forgetlab_flags INTERFACE cxx_std_17)
+target_compile_features(forgetlab_flags INTERFACE cxx_std_${FORGETLAB_CXX_STANDARD_USED})
+if(FORGETLAB_TORCH_ABI)
+  target_compile_options(forgetlab_flags INTERFACE ${FORGETLAB_TORCH_ABI})
+endif()
+# Defined (as 1) only when this LibTorch has CUDA: engine code tests it with #if or #ifdef.
+if(FORGETLAB_TORCH_CUDA)
+  target_compile_definitions(forgetlab_flags INTERFACE FORGETLAB_TORCH_CUDA=1)
+endif()
 # -Wno-unused-parameter: LibTorch's and Qt's virtual interfaces name parameters that an
 # override often does not need.
 target_compile_options(forgetlab_flags INTERFACE -Wall -Wextra -Wno-unused-parameter)

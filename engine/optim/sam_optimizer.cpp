@@ -77,10 +77,20 @@ torch::Tensor SamOptimizer::step(LossClosure closure) {
                 norms.push_back(g.norm());
             }
         }
-        const double sq = norms.empty()
-                              ? 0.0
+        // On a GPU the factor stays on the device (reading it back would make every step
+        // wait for the device); on the CPU it is read, as it always was.
+        const bool onDevice = !norms.empty() && norms.front().is_cuda();
+        double factor = 0.0;
+        torch::Tensor deviceFactor;
+        if (onDevice) {
+            const torch::Tensor sq = torch::stack(norms).to(torch::kFloat64).pow(2).sum();
+            deviceFactor = (opt.rho() / (sq.sqrt() + 1e-12)).to(norms.front().scalar_type());
+        } else {
+            const double sq =
+                norms.empty() ? 0.0
                               : torch::stack(norms).to(torch::kFloat64).pow(2).sum().item<double>();
-        const double factor = opt.rho() / (std::sqrt(sq) + 1e-12);
+            factor = opt.rho() / (std::sqrt(sq) + 1e-12);
+        }
         for (size_t i = 0; i < params.size(); ++i) {
             torch::Tensor& p = params[i];
             const torch::Tensor& g = p.grad();
@@ -89,10 +99,14 @@ torch::Tensor SamOptimizer::step(LossClosure closure) {
                 m_saved[i] = p.detach().clone();
             else
                 m_saved[i].copy_(p);
-            if (scale[i].defined())
+            if (onDevice) {
+                torch::Tensor step = scale[i].defined() ? scale[i].mul_(scale[i]).mul_(g) : g * 1;
+                p.add_(step.mul_(deviceFactor));  // the same e, the factor a tensor
+            } else if (scale[i].defined()) {
                 p.addcmul_(scale[i].mul_(scale[i]), g, factor);  // w += rho T^2 g / ||T g||
-            else
+            } else {
                 p.add_(g, factor);  // w += rho g / ||g||
+            }
             perturbed[i] = true;
         }
     }

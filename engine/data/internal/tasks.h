@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <random>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct DataSplit {
     // Where batches go when the split itself stays in (pinned) host memory because it does
     // not fit the run's device; empty: batches stay where the split is.
     std::optional<torch::Device> stage_to;
+
+    DataSplit() = default;
+    DataSplit(torch::Tensor in, torch::Tensor tg) : input(std::move(in)), target(std::move(tg)) {}
     int64_t size() const { return input.defined() ? input.size(0) : 0; }
     Batch rows(const torch::Tensor& index, int head) const;
     Batch slice(int64_t begin, int64_t end, int head) const;
