@@ -8,6 +8,7 @@
 
 #include "engine/core/config.h"
 #include "engine/core/names.h"
+#include "engine/sessions/run_session.h"
 #include "engine/train/runner.h"
 
 namespace forgetlab {
@@ -155,21 +156,7 @@ RunSummary resumeAndRecord(Store& store, int64_t runId, RunControl& control, Met
     ro.pretrained_file = point.pretrained;
     ro.resume_file = point.file;
 
-    StoreSink storeSink(store, runId, options.flush_interval_ms);
-    std::vector<MetricSink*> sinks = {&storeSink};
-    if (live) sinks.push_back(live);
-    TeeSink tee(sinks);
-    Runner runner(config, ro);
-    RunSummary summary = runner.run(tee, control);
-    summary.run_id = runId;
-    try {
-        storeSink.flush();
-    } catch (const StoreError& e) {
-        summary.status = status::kFailed;
-        summary.error = std::string("could not record the last metrics: ") + e.what();
-    }
-    store.finishRun(runId, summary.status, summaryToJson(summary));
-    return summary;
+    return recordIntoRun(store, runId, config, ro, control, live, options.flush_interval_ms);
 }
 
 }  // namespace forgetlab

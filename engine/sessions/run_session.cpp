@@ -50,14 +50,21 @@ RunSummary runAndRecord(const ExperimentConfig& requested, Store& store, RunCont
         }
     }
 
-    StoreSink storeSink(store, runId, options.flush_interval_ms);
+    return recordIntoRun(store, runId, config, ro, control, live, options.flush_interval_ms,
+                         setupError);
+}
+
+RunSummary recordIntoRun(Store& store, int64_t runId, const ExperimentConfig& config,
+                         const RunnerOptions& runnerOptions, RunControl& control, MetricSink* live,
+                         int flushIntervalMs, const std::string& setupError) {
+    StoreSink storeSink(store, runId, flushIntervalMs);
     std::vector<MetricSink*> sinks = {&storeSink};
     if (live) sinks.push_back(live);
     TeeSink tee(sinks);
 
     RunSummary summary;
     if (setupError.empty()) {
-        Runner runner(config, ro);
+        Runner runner(config, runnerOptions);
         summary = runner.run(tee, control);
     } else {
         summary.status = status::kFailed;

@@ -9,6 +9,7 @@
 #include "engine/core/run_control.h"
 #include "engine/core/run_types.h"
 #include "engine/store/store.h"
+#include "engine/train/runner.h"
 
 namespace forgetlab {
 
@@ -23,5 +24,13 @@ struct SessionOptions {
 // Throws StoreError if the database cannot be written at all.
 RunSummary runAndRecord(const ExperimentConfig& config, Store& store, RunControl& control,
                         MetricSink* live = nullptr, const SessionOptions& options = {});
+
+// Runs `config` into the existing run row `runId` (the store's sink plus `live`) and
+// finishes the row with the summary; the part runAndRecord and resumeAndRecord share. A
+// non-empty `setupError` fails the run without training. Never throws for training failures;
+// a database that stops accepting writes fails the run with the reason.
+RunSummary recordIntoRun(Store& store, int64_t runId, const ExperimentConfig& config,
+                         const RunnerOptions& runner, RunControl& control, MetricSink* live,
+                         int flushIntervalMs, const std::string& setupError = "");
 
 }  // namespace forgetlab

@@ -20,6 +20,7 @@
 #include "engine/sessions/run_session.h"
 #include "engine/store/store.h"
 #include "tests/engine/test_device.h"
+#include "tests/engine/tiny_run.h"
 
 using namespace forgetlab;
 using namespace forgetlab::test;
@@ -27,21 +28,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The shared tiny run (tests/engine/tiny_run.h), with resume points every 10 steps.
 ExperimentConfig imageRun() {
-    ExperimentConfig c;
+    ExperimentConfig c = tinyImageRun();
     c.name = "resume";
     c.seed = 7;
-    c.device = testDevice();
     c.model.hidden = {24};
-    c.upstream.task.train_size = 500;
-    c.upstream.task.test_size = 200;
-    c.upstream.steps = 40;
-    c.downstream.task.classes = {5, 6, 7, 8, 9};
-    c.downstream.task.train_size = 500;
-    c.downstream.task.test_size = 200;
     c.downstream.steps = 40;
-    c.eval.every = 10;
-    c.eval.hessian_every = 0;
     c.eval.probe_size = 32;
     c.eval.example_losses = 40;
     c.eval.checkpoint_every = 10;
