@@ -14,6 +14,7 @@ PACKAGES=(
   python3-torch
   python3-numpy
   clang-format
+  libpcre2-dev libutf8proc-dev libsentencepiece-dev sentencepiece
 )
 
 missing=()

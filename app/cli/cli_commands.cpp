@@ -168,10 +168,14 @@ void printUsage() {
   forgetlab-cli wiseft --run ID (--alpha A | --curve N) [--apply] [--db PATH] [--json]
   forgetlab-cli presets [--json]
   forgetlab-cli devices [--json]
+  forgetlab-cli tokenize --tokenizer DIR --text TEXT [--no-specials] [--json]
   forgetlab-cli runs [--db PATH] [--json]
-  forgetlab-cli export --run ID (--csv FILE | --gpt2 DIR [--checkpoint TAG]) [--db PATH]
-  forgetlab-cli generate --run ID --prompt TEXT [--tokens N] [--temperature T]
-                    [--seed S] [--checkpoint TAG] [--db PATH] [--json]
+  forgetlab-cli export --run ID (--csv FILE | --hf DIR [--checkpoint TAG]) [--db PATH]
+                    (--gpt2 DIR is an alias of --hf DIR)
+  forgetlab-cli generate (--run ID | --model DIR) --prompt TEXT [--tokens N]
+                    [--temperature T] [--top-p P] [--seed S] [--checkpoint TAG]
+                    [--device D] [--db PATH] [--json]
+  forgetlab-cli score --model DIR (--text TEXT | --file FILE) [--device D] [--json]
   forgetlab-cli landscape --run ID [--checkpoint STEP] --kind 1d|2d|interp [--grid N]
                     [--range R] [--seed S] [--subset N] [--db PATH] [--json]
   forgetlab-cli hessian --run ID [--checkpoint STEP] [--topk K] [--trace-samples S]
@@ -342,19 +346,23 @@ int exportCommand(const Args& args) {
         Options o(args, {{"--run", true},
                          {"--csv", true},
                          {"--gpt2", true},
+                         {"--hf", true},
                          {"--checkpoint", true},
                          {"--db", true}});
-        if (!o.has("--run") || o.has("--csv") == o.has("--gpt2"))
+        if (o.has("--hf") && o.has("--gpt2"))
+            throw UsageError{"--gpt2 is an alias of --hf: give one of them"};
+        const std::string hf = o.has("--hf") ? o.get("--hf") : o.get("--gpt2", "");
+        if (!o.has("--run") || o.has("--csv") == !hf.empty())
             throw UsageError{
-                "export needs --run ID and one of --csv FILE (metrics) or --gpt2 DIR "
-                "(a language model's weights in the Hugging Face GPT-2 layout)"};
-        if (o.has("--checkpoint") && !o.has("--gpt2"))
-            throw UsageError{"--checkpoint goes with --gpt2"};
+                "export needs --run ID and one of --csv FILE (metrics) or --hf DIR "
+                "(a language model as a Hugging Face folder in its family's layout)"};
+        if (o.has("--checkpoint") && hf.empty()) throw UsageError{"--checkpoint goes with --hf"};
         Store store(dbPath(o));
         const long long id = o.integer("--run", 0);
-        if (o.has("--gpt2")) {
-            exportRunAsGpt2(store, id, o.get("--gpt2"), o.get("--checkpoint", "final"));
-            std::cerr << "wrote " << o.get("--gpt2") << "/model.safetensors and config.json\n";
+        if (!hf.empty()) {
+            exportRunAsHf(store, id, hf, o.get("--checkpoint", "final"));
+            std::cerr << "wrote the Hugging Face folder " << hf
+                      << " (config.json, weights, tokenizer files)\n";
             return 0;
         }
         exportRunCsv(store, id, o.get("--csv"));

@@ -20,7 +20,9 @@ int compareCommand(const Args& args);
 int wiseftCommand(const Args& args);
 int matrixCommand(const Args& args);
 int generateCommand(const Args& args);
+int scoreCommand(const Args& args);
 int devicesCommand(const Args& args);
+int tokenizeCommand(const Args& args);
 
 void printUsage();
 

@@ -23,7 +23,9 @@ int main(int argc, char** argv) {
     if (verb == "wiseft") return wiseftCommand(args);
     if (verb == "matrix") return matrixCommand(args);
     if (verb == "generate") return generateCommand(args);
+    if (verb == "score") return scoreCommand(args);
     if (verb == "devices") return devicesCommand(args);
+    if (verb == "tokenize") return tokenizeCommand(args);
     std::cerr << "forgetlab-cli: unknown command '" << verb << "'\n\n";
     printUsage();
     return 2;

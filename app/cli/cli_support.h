@@ -10,6 +10,8 @@
 
 #include "app/cli/cli_commands.h"
 #include "engine/core/cancel_token.h"
+#include "engine/data/tokenizer.h"
+#include "engine/models/model_folder.h"
 #include "engine/store/store.h"
 
 namespace forgetlab::cli {
@@ -89,12 +91,19 @@ inline std::string dbPath(const Options& o) {
     return o.get("--db", Store::defaultPath());
 }
 
-// Runs a verb, turning exceptions into messages and exit codes (2 usage, 1 failure).
+// Runs a verb, turning exceptions into messages and exit codes (2 usage or bad input files:
+// a model folder, a tokenizer; 1 failure).
 inline int guarded(const std::function<int()>& fn) {
     try {
         return fn();
     } catch (const UsageError& e) {
         std::cerr << "forgetlab-cli: " << e.message << "\n";
+        return 2;
+    } catch (const ModelFolderError& e) {
+        std::cerr << "forgetlab-cli: " << e.what() << "\n";
+        return 2;
+    } catch (const TokenizerError& e) {
+        std::cerr << "forgetlab-cli: " << e.what() << "\n";
         return 2;
     } catch (const StoreError& e) {
         std::cerr << "forgetlab-cli: " << e.what() << "\n";

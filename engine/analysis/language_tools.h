@@ -18,6 +18,43 @@ class Store;
 void exportRunAsGpt2(Store& store, int64_t runId, const std::string& dir,
                      const std::string& tag = "final");
 
+// Writes the run's checkpoint `tag` as a Hugging Face folder in its family's layout
+// (config.json, model.safetensors or shards with model.safetensors.index.json above 2 GB)
+// with the tokenizer files the run used copied beside it, so the folder loads again, here
+// or in transformers, bit-identically. Throws std::runtime_error naming the run, the tag
+// or the file.
+void exportRunAsHf(Store& store, int64_t runId, const std::string& dir,
+                   const std::string& tag = "final");
+
+// Text generation settings shared by the CLI, the GUI and evaluations.
+struct TextGeneration {
+    int tokens = 100;
+    double temperature = 0.0;  // 0 = greedy
+    double top_p = 1.0;
+    uint64_t seed = 1;
+};
+
+// The continuation of `prompt` by the model in a Hugging Face folder (any family), with its
+// own tokenizer (BOS as its tokenizer_config.json says). Throws ModelFolderError /
+// TokenizerError / std::runtime_error naming the file, or a prompt longer than the context.
+std::string generateFromFolder(const std::string& modelDir, const std::string& prompt,
+                               const TextGeneration& settings, const std::string& device = "cpu");
+
+// The summed next-token negative log-likelihood of a text under a model folder: the text is
+// tokenized with the folder's tokenizer, BOS prepended only when tokenizer_config.json says
+// add_bos_token, and every token after the first is scored.
+struct TextScore {
+    double nll_sum = 0;       // nats
+    int64_t tokens = 0;       // scored tokens (ids - 1)
+    double mean_log_ppl = 0;  // nll_sum / tokens
+    bool bos_added = false;
+    std::string tokenizer;  // the tokenizer's kind
+};
+// Throws for an empty text, fewer than 2 tokens, or more tokens than the context (naming
+// both numbers and the fix).
+TextScore scoreText(const std::string& modelDir, const std::string& text,
+                    const std::string& device = "cpu");
+
 // The continuation of `prompt` by the run's checkpoint `tag`: `tokens` new tokens, greedy
 // for temperature 0, else sampled with the seed. Invalid UTF-8 shows as U+FFFD. Throws
 // std::runtime_error for a prompt that is empty or does not fit the context.

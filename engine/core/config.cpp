@@ -202,13 +202,15 @@ json modelJson(const ModelConfig& m, bool withLora = true) {
         json j = {{"kind", m.kind},
                   {"head", m.head},
                   {"gpt",
-                   {{"n_layer", m.n_layer},
+                   {{"family", m.family},
+                    {"n_layer", m.n_layer},
                     {"n_head", m.n_head},
                     {"n_embd", m.n_embd},
                     {"context", m.context},
                     {"tokenizer", m.tokenizer},
                     {"tokenizer_dir", m.tokenizer_dir},
-                    {"checkpoint", m.checkpoint}}}};
+                    {"checkpoint", m.checkpoint},
+                    {"gradient_checkpointing", m.gradient_checkpointing}}}};
         if (withLora)
             j["lora"] = {
                 {"rank", m.lora_rank}, {"alpha", m.lora_alpha}, {"targets", m.lora_targets}};
@@ -318,6 +320,7 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
             m.read("channels", c.model.channels);
             m.read("head", c.model.head);
             m.object("gpt", [&](ObjectReader& g) {
+                g.read("family", c.model.family);
                 g.read("n_layer", c.model.n_layer);
                 g.read("n_head", c.model.n_head);
                 g.read("n_embd", c.model.n_embd);
@@ -325,6 +328,7 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
                 g.read("tokenizer", c.model.tokenizer);
                 g.read("tokenizer_dir", c.model.tokenizer_dir);
                 g.read("checkpoint", c.model.checkpoint);
+                g.read("gradient_checkpointing", c.model.gradient_checkpointing);
             });
             m.object("lora", [&](ObjectReader& l) {
                 l.read("rank", c.model.lora_rank);

@@ -33,19 +33,27 @@ struct ModelConfig {
     std::string activation = "relu";       // "relu" | "tanh" | "gelu"
     std::vector<int> channels = {16, 32};  // cnn: conv channels
     std::string head = "shared";           // "shared" (class-incremental) | "multi" (per task)
-    // gpt: GPT-2 architecture. With a checkpoint (a folder holding a Hugging Face GPT-2
-    // config.json + model.safetensors) the sizes come from its config.json instead.
+    // gpt: a decoder-only language model. With a checkpoint (a Hugging Face model folder:
+    // config.json + model.safetensors or a sharded index) the family and every size come
+    // from its config.json; without one, `family` with the size fields below builds one.
+    std::string family = "gpt2";  // gpt2 | llama | mistral | qwen2 | gpt_neox | olmo | olmo2
     int n_layer = 4;
     int n_head = 4;
     int n_embd = 128;
-    int context = 128;               // tokens per example (n_positions)
-    std::string tokenizer = "byte";  // "byte" | "bpe" (GPT-2 vocab.json + merges.txt)
-    std::string tokenizer_dir;       // bpe: folder of vocab.json + merges.txt ("" = checkpoint)
-    std::string checkpoint;          // "" = train from scratch on the upstream task
+    int context = 128;  // tokens per example (n_positions)
+    // "auto": the checkpoint folder's tokenizer (tokenizer.json, tokenizer.model or
+    // vocab.json + merges.txt), byte when there is no checkpoint or the folder has none;
+    // "byte"; "bpe" (GPT-2 vocab.json + merges.txt); "hf" (a folder's tokenizer, required).
+    std::string tokenizer = "auto";
+    std::string tokenizer_dir;  // bpe / hf: the tokenizer's folder ("" = checkpoint)
+    std::string checkpoint;     // "" = train from scratch on the upstream task
+    // Recompute each block's activations in the backward pass (less memory, ~1/3 slower).
+    bool gradient_checkpointing = false;
     // LoRA for the fine-tuning phase (0 = off): base weights frozen, adapters trained.
     int lora_rank = 0;
     double lora_alpha = 16;
-    std::vector<std::string> lora_targets = {"attn.c_attn", "attn.c_proj"};
+    // Module names (loraTargetsOf the family); empty = the family's defaults.
+    std::vector<std::string> lora_targets;
 };
 
 struct OptimizerConfig {

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
+
+#include "engine/core/devices.h"
+#include "engine/models/model_folder.h"
 
 namespace forgetlab {
 namespace {
@@ -36,6 +40,30 @@ void validateTextTask(const TaskConfig& t, const std::string& p, std::vector<Con
 // model.kind "gpt": sizes, tokenizer, LoRA, text tasks, samples.
 void validateLanguageModel(const ExperimentConfig& c, std::vector<ConfigError>& e) {
     const ModelConfig& m = c.model;
+    // The architecture the run will build: the folder's, or the family's from the sizes.
+    std::optional<LmArchitecture> arch;
+    if (!m.checkpoint.empty()) {
+        try {
+            arch = inspectModelFolder(m.checkpoint).arch;
+            if (m.context > arch->max_positions)
+                e.push_back(
+                    {"model.gpt.context", "is " + std::to_string(m.context) +
+                                              " tokens but the model's context (n_positions / "
+                                              "max_position_embeddings) is " +
+                                              std::to_string(arch->max_positions) + ": lower it"});
+        } catch (const ModelFolderError& err) {
+            e.push_back({"model.gpt.checkpoint", err.what()});
+        }
+    } else if (!isSupportedFamily(m.family)) {
+        e.push_back({"model.gpt.family",
+                     "unknown family '" + m.family + "'; use one of " + supportedFamilies()});
+    } else if (m.n_layer >= 1 && m.n_head >= 1 && m.n_embd >= 1 && m.n_embd % m.n_head == 0) {
+        arch = architectureFromSizes(m.family, m.n_layer, m.n_head, m.n_embd, m.context, 256);
+        if (m.family != "gpt2" && (m.n_embd / m.n_head) % 2 != 0)
+            e.push_back(
+                {"model.gpt.n_embd", "n_embd / n_head is " + std::to_string(m.n_embd / m.n_head) +
+                                         ": rotary embeddings need an even head dimension"});
+    }
     if (m.checkpoint.empty()) {
         if (m.n_layer < 1 || m.n_layer > 48)
             e.push_back({"model.gpt.n_layer", "must be between 1 and 48"});
@@ -50,25 +78,45 @@ void validateLanguageModel(const ExperimentConfig& c, std::vector<ConfigError>& 
     }
     if (m.context < 2 || m.context > 4096)
         e.push_back({"model.gpt.context", "must be between 2 and 4096 tokens"});
-    if (!oneOf<std::string>(m.tokenizer, {"byte", "bpe"}))
-        e.push_back(
-            {"model.gpt.tokenizer", "unknown tokenizer '" + m.tokenizer + "'; use byte or bpe"});
+    if (!oneOf<std::string>(m.tokenizer, {"auto", "byte", "bpe", "hf"}))
+        e.push_back({"model.gpt.tokenizer",
+                     "unknown tokenizer '" + m.tokenizer +
+                         "'; use auto (the model folder's own), byte, bpe (vocab.json + "
+                         "merges.txt) or hf (a folder's tokenizer files)"});
     if (m.tokenizer == "bpe" && m.tokenizer_dir.empty() && m.checkpoint.empty())
         e.push_back({"model.gpt.tokenizer_dir",
                      "the bpe tokenizer needs a folder with vocab.json and merges.txt"});
+    if (m.tokenizer == "hf" && m.tokenizer_dir.empty() && m.checkpoint.empty())
+        e.push_back({"model.gpt.tokenizer_dir",
+                     "the hf tokenizer needs a folder with tokenizer.json, tokenizer.model or "
+                     "vocab.json + merges.txt"});
     if (m.head != "shared")
         e.push_back({"model.head", "a language model has one output (the next token): use shared"});
     if (m.lora_rank < 0 || m.lora_rank > 1024)
         e.push_back({"model.lora.rank", "must be between 0 (off) and 1024"});
     if (!(m.lora_alpha > 0) || !std::isfinite(m.lora_alpha))
         e.push_back({"model.lora.alpha", "must be > 0"});
-    if (m.lora_rank > 0 && m.lora_targets.empty())
-        e.push_back({"model.lora.targets", "name at least one projection, e.g. attn.c_attn"});
-    for (const auto& t : m.lora_targets)
-        if (!oneOf<std::string>(t, {"attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"}))
-            e.push_back({"model.lora.targets",
-                         "unknown projection '" + t +
-                             "'; use attn.c_attn, attn.c_proj, mlp.c_fc or mlp.c_proj"});
+    const std::string family = arch ? arch->family : m.family;
+    if (isSupportedFamily(family)) {
+        const std::vector<std::string>& known = loraTargetsOf(family);
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        for (const auto& t : m.lora_targets)
+            if (std::find(known.begin(), known.end(), t) == known.end())
+                e.push_back({"model.lora.targets", "unknown module '" + t + "' for a " + family +
+                                                       " model; use " + list +
+                                                       " (or none for the family's defaults)"});
+    }
+    if (arch) {
+        const DeviceChoice device = resolveDevice(c.device);
+        const MemoryEstimate mem =
+            estimateTrainingMemory(*arch, m.lora_rank, m.lora_targets, c.downstream.optimizer.name,
+                                   device.ok() ? device.device : "cpu");
+        if (!mem.fits)
+            e.push_back({m.checkpoint.empty() ? "model.gpt.n_embd" : "model.gpt.checkpoint",
+                         "the model does not fit in memory: " + mem.text + ", but " +
+                             formatBytes(mem.available) + " are free; " + mem.advice});
+    }
     for (const char* phase : {"upstream", "downstream"}) {
         const TaskConfig& t =
             std::string(phase) == "upstream" ? c.upstream.task : c.downstream.task;
@@ -94,7 +142,8 @@ void validateLanguageModel(const ExperimentConfig& c, std::vector<ConfigError>& 
         const std::string f = "eval.samples.prompts[" + std::to_string(i) + "]";
         if (pr.empty()) e.push_back({f, "a prompt must not be empty"});
         // Byte tokens are bytes; BPE prompts are checked when the tokenizer is loaded.
-        else if (m.tokenizer == "byte" && m.context >= 2 && int(pr.size()) >= m.context)
+        else if ((m.tokenizer == "byte" || (m.tokenizer == "auto" && m.checkpoint.empty())) &&
+                 m.context >= 2 && int(pr.size()) >= m.context)
             e.push_back({f, "the prompt is " + std::to_string(pr.size()) +
                                 " tokens but the context is " + std::to_string(m.context) +
                                 ": shorten it below the context"});

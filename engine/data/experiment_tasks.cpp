@@ -12,8 +12,10 @@ ExperimentTasks buildExperimentTasks(const ExperimentConfig& cfg) {
         t.up = buildTextTask(cfg.upstream.task, lm, cfg.model.context, 0, cfg.seed, cfg.text_dir);
         t.down =
             buildTextTask(cfg.downstream.task, lm, cfg.model.context, 1, cfg.seed, cfg.text_dir);
-        t.heads = {lm.gpt.vocab_size};
+        t.heads = {lm.arch.vocab_size};
         t.tokenizer = lm.tokenizer;
+        t.tok = lm.tok;
+        t.arch = lm.arch;
         return t;
     }
     auto data = loadFashionMnist(cfg.data_dir);

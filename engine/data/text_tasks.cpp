@@ -4,58 +4,80 @@
 #include <stdexcept>
 
 #include "engine/data/fortunes.h"
+#include "engine/models/model_folder.h"
 
 namespace forgetlab {
 namespace fs = std::filesystem;
 
 LanguageModelSetup resolveLanguageModel(const ModelConfig& m) {
     LanguageModelSetup out;
-    if (!m.checkpoint.empty()) {
+    const bool fromFolder = !m.checkpoint.empty();
+    if (fromFolder) {
         const std::string cfgFile = (fs::path(m.checkpoint) / "config.json").string();
         if (!fs::exists(cfgFile))
-            throw std::runtime_error(
-                "model.gpt.checkpoint: " + cfgFile +
-                " does not exist; the checkpoint folder needs the Hugging Face "
-                "config.json next to model.safetensors");
-        out.gpt = readGpt2Config(cfgFile);
+            throw ModelFolderError("model.gpt.checkpoint: " + cfgFile +
+                                   " does not exist; a model folder needs the Hugging Face "
+                                   "config.json beside its weights");
+        out.arch = readHfConfig(cfgFile);
     } else {
-        out.gpt.n_layer = m.n_layer;
-        out.gpt.n_head = m.n_head;
-        out.gpt.n_embd = m.n_embd;
-        out.gpt.n_positions = m.context;
+        out.arch = architectureFromSizes(m.family, m.n_layer, m.n_head, m.n_embd, m.context, 256);
     }
-    if (m.context > out.gpt.n_positions)
-        throw std::runtime_error("model.gpt.context is " + std::to_string(m.context) +
-                                 " tokens but the checkpoint's n_positions is " +
-                                 std::to_string(out.gpt.n_positions) + ": lower the context");
-    if (m.tokenizer == "bpe") {
-        const std::string dir = m.tokenizer_dir.empty() ? m.checkpoint : m.tokenizer_dir;
+    if (m.context > out.arch.max_positions)
+        throw std::runtime_error(
+            "model.gpt.context is " + std::to_string(m.context) +
+            " tokens but the checkpoint's context (n_positions / max_position_embeddings) is " +
+            std::to_string(out.arch.max_positions) + ": lower the context");
+    const std::string dir = m.tokenizer_dir.empty() ? m.checkpoint : m.tokenizer_dir;
+    const int rows = fromFolder ? out.arch.vocab_size : 0;
+    std::string kind = m.tokenizer;
+    if (kind == "auto") kind = !dir.empty() && tokenizerKindOf(dir) != "none" ? "hf" : "byte";
+    if (kind == "bpe") {
         const std::string vocab = (fs::path(dir) / "vocab.json").string();
         const std::string merges = (fs::path(dir) / "merges.txt").string();
-        // With a checkpoint, vocab.json must match its vocab_size (load() says so otherwise).
-        auto tok =
-            Gpt2BpeTokenizer::load(vocab, merges, m.checkpoint.empty() ? 0 : out.gpt.vocab_size);
-        out.gpt.vocab_size = tok->vocabSize();
-        out.tokenizer = std::move(tok);
+        auto tok = Gpt2BpeTokenizer::load(vocab, merges, 0);
+        if (rows > 0 && tok->vocabSize() > rows)
+            throw TokenizerError(vocab + " has " + std::to_string(tok->vocabSize()) +
+                                 " tokens but the model embeds only " + std::to_string(rows) +
+                                 ": use the tokenizer that came with the model");
+        out.tok.tokenizer = std::move(tok);
+        out.tok.kind = "vocab.json+merges.txt";
+        out.tok.source = vocab;
+        out.tokenizer_dir = dir;
+    } else if (kind == "hf") {
+        if (dir.empty())
+            throw TokenizerError(
+                "model.gpt.tokenizer hf needs a folder: set "
+                "model.gpt.tokenizer_dir or model.gpt.checkpoint");
+        out.tok = loadTokenizerFolder(dir, rows);
+        out.tokenizer_dir = dir;
     } else {
-        out.tokenizer = std::make_shared<ByteTokenizer>();
-        if (!m.checkpoint.empty() && out.gpt.vocab_size < 256)
+        out.tok.tokenizer = std::make_shared<ByteTokenizer>();
+        out.tok.kind = "byte";
+        if (fromFolder && out.arch.vocab_size < 256)
             throw std::runtime_error(
                 "model.gpt.tokenizer: the checkpoint's vocab_size is " +
-                std::to_string(out.gpt.vocab_size) +
-                ", too small for the byte tokenizer (256 ids); use bpe with its "
-                "vocab.json and merges.txt");
-        if (m.checkpoint.empty()) out.gpt.vocab_size = 256;
+                std::to_string(out.arch.vocab_size) +
+                ", too small for the byte tokenizer (256 ids) and the folder has no tokenizer "
+                "files; put the model's tokenizer.json beside it");
     }
+    out.tokenizer = out.tok.tokenizer;
+    if (!fromFolder) out.arch.vocab_size = out.tokenizer->vocabSize();
     return out;
 }
 
-DataSplit encodeTexts(const std::vector<std::string>& texts, const Tokenizer& tokenizer,
+std::vector<int64_t> promptIds(const TokenizerSetup& tok, const std::string& text) {
+    std::vector<int64_t> ids;
+    if (tok.add_bos && tok.bos_id >= 0) ids.push_back(tok.bos_id);
+    for (int id : tok.tokenizer->encode(text)) ids.push_back(id);
+    return ids;
+}
+
+DataSplit encodeTexts(const std::vector<std::string>& texts, const TokenizerSetup& tok,
                       int context) {
     std::vector<int64_t> in, tg;
     int64_t rows = 0;
     for (const std::string& text : texts) {
-        std::vector<int> ids = tokenizer.encode(text);
+        std::vector<int> ids = tok.tokenizer ? tok.encodeWithSpecials(text) : std::vector<int>{};
         if (ids.size() < 2) continue;
         if (ids.size() > size_t(context) + 1) ids.resize(size_t(context) + 1);
         const size_t n = ids.size() - 1;
@@ -85,9 +107,9 @@ Task buildTextTask(const TaskConfig& task, const LanguageModelSetup& lm, int con
         for (size_t i = 0; i < task.domains.size(); ++i) t.name += (i ? "," : "") + task.domains[i];
     }
     t.head = 0;
-    t.num_outputs = lm.gpt.vocab_size;
-    t.train = encodeTexts(corpus.train, *lm.tokenizer, context);
-    t.test = encodeTexts(corpus.test, *lm.tokenizer, context);
+    t.num_outputs = lm.arch.vocab_size;
+    t.train = encodeTexts(corpus.train, lm.tok, context);
+    t.test = encodeTexts(corpus.test, lm.tok, context);
     if (t.train.size() == 0 || t.test.size() == 0)
         throw std::runtime_error(std::string(taskIndex == 0 ? "upstream" : "downstream") +
                                  ".task: the fortunes of '" + task.language +

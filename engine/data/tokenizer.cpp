@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/data/internal/tokenizer_text.h"
+
 namespace forgetlab {
 namespace {
 
@@ -23,26 +25,6 @@ struct ByteTables {
     std::array<int, kUnicodeTableSize> toByte{};  // code point -> byte, -1 if none
 };
 
-std::string utf8Encode(char32_t cp) {
-    std::string s;
-    if (cp < 0x80) {
-        s += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        s += static_cast<char>(0xC0 | (cp >> 6));
-        s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        s += static_cast<char>(0xE0 | (cp >> 12));
-        s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        s += static_cast<char>(0xF0 | (cp >> 18));
-        s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        s += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    return s;
-}
-
 const ByteTables& byteTables() {
     static const ByteTables tables = [] {
         ByteTables t;
@@ -51,7 +33,7 @@ const ByteTables& byteTables() {
         for (int b = 0; b < 256; ++b) {
             const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
             t.toUnicode[b] = static_cast<char32_t>(printable ? b : next++);
-            t.symbol[b] = utf8Encode(t.toUnicode[b]);
+            t.symbol[b] = text::utf8Encode(t.toUnicode[b]);
             t.toByte[t.toUnicode[b]] = b;
         }
         return t;
@@ -118,17 +100,6 @@ std::string readWholeFile(const std::string& path, const char* what) {
     return ss.str();
 }
 
-enum class CharClass { Letter, Number, Space, Other };
-
-// Byte classes of the pre-tokenizer (see gpt2PreTokenize for the approximation).
-CharClass classify(unsigned char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80) return CharClass::Letter;
-    if (c >= '0' && c <= '9') return CharClass::Number;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
-        return CharClass::Space;
-    return CharClass::Other;
-}
-
 }  // namespace
 
 // ---- ByteTokenizer ------------------------------------------------------------------------
@@ -153,6 +124,18 @@ std::string ByteTokenizer::decode(const std::vector<int>& ids) const {
     return out;
 }
 
+std::string ByteTokenizer::tokenString(int id) const {
+    if (id < 0 || id > 255) return {};
+    if (id >= 33 && id <= 126) return std::string(1, static_cast<char>(id));
+    return "<" + hexByte(static_cast<unsigned char>(id)) + ">";
+}
+
+int Tokenizer::tokenId(const std::string& token) const {
+    for (int id = 0; id < vocabSize(); ++id)
+        if (tokenString(id) == token) return id;
+    return -1;
+}
+
 // ---- GPT-2 byte table and pre-tokenizer ---------------------------------------------------
 
 char32_t gpt2ByteToUnicode(unsigned char byte) {
@@ -164,45 +147,16 @@ std::string gpt2ByteSymbol(unsigned char byte) {
 }
 
 std::vector<std::string> gpt2PreTokenize(const std::string& text) {
-    static const char* const kContractions[] = {"s", "t", "re", "ve", "m", "ll", "d"};
     std::vector<std::string> pieces;
-    const size_t n = text.size();
-    auto cls = [&](size_t k) { return classify(static_cast<unsigned char>(text[k])); };
-    size_t i = 0;
-    while (i < n) {
-        size_t len = 0;
-        if (text[i] == '\'') {
-            for (const char* c : kContractions) {
-                const size_t l = std::strlen(c);
-                if (text.compare(i + 1, l, c) == 0) {
-                    len = 1 + l;
-                    break;
-                }
-            }
-        }
-        if (len == 0) {
-            // " ?\p{L}+", " ?\p{N}+", " ?[^\s\p{L}\p{N}]+": an optional single space, then
-            // a run of one class.
-            const size_t start =
-                (text[i] == ' ' && i + 1 < n && cls(i + 1) != CharClass::Space) ? i + 1 : i;
-            const CharClass c = cls(start);
-            size_t j = start;
-            while (j < n && cls(j) == c) ++j;
-            if (c != CharClass::Space) {
-                len = j - i;
-            } else if (j == n || j - i < 2) {
-                // "\s+(?!\S)" up to the end of the text, or "\s+" for a single whitespace
-                // before a non-space.
-                len = j - i;
-            } else {
-                // "\s+(?!\S)" backtracks one character: the last whitespace is left to
-                // prefix the next word.
-                len = j - i - 1;
-            }
-        }
-        pieces.push_back(text.substr(i, len));
-        i += len;
+    size_t covered = 0;  // text[0, covered) is in pieces
+    for (const auto& [begin, end] : text::gpt2Regex().findAll(text)) {
+        // Only ill-formed bytes are left between two matches: every valid character is a
+        // letter, a number, white space or something else, and the regex takes each.
+        if (begin > covered) pieces.push_back(text.substr(covered, begin - covered));
+        if (end > begin) pieces.push_back(text.substr(begin, end - begin));
+        covered = end;
     }
+    if (covered < text.size()) pieces.push_back(text.substr(covered));
     return pieces;
 }
 
@@ -454,6 +408,16 @@ const std::string& Gpt2BpeTokenizer::token(int id) const {
                              std::to_string(id) + " is outside 0.." +
                              std::to_string(vocabSize() - 1) + ".");
     return m_idToken[id];
+}
+
+std::string Gpt2BpeTokenizer::tokenString(int id) const {
+    if (id < 0 || id >= vocabSize()) return {};
+    return m_idToken[id];
+}
+
+int Gpt2BpeTokenizer::tokenId(const std::string& token) const {
+    const auto it = m_vocab.find(token);
+    return it == m_vocab.end() ? -1 : it->second;
 }
 
 }  // namespace forgetlab

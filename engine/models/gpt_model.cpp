@@ -122,8 +122,10 @@ void GptConv1DImpl::mergeLora() {
 
 // ---------------------------------------------------------------------------------------
 
-GptBlockImpl::GptBlockImpl(const GptConfig& c) : m_nHead(c.n_head), m_eps(c.layer_norm_eps) {
+GptBlockImpl::GptBlockImpl(const GptConfig& c)
+    : m_nHead(c.n_head), m_eps(c.layer_norm_eps), m_exactGelu(c.activation == "gelu") {
     const int64_t e = c.n_embd;
+    const int64_t inner = c.n_inner > 0 ? c.n_inner : 4 * e;
     // Registration order gives the Hugging Face order of named_parameters().
     m_ln1 = register_module("ln_1", makeLayerNorm(c));
     auto attn = register_module("attn", std::make_shared<torch::nn::Module>());
@@ -131,8 +133,8 @@ GptBlockImpl::GptBlockImpl(const GptConfig& c) : m_nHead(c.n_head), m_eps(c.laye
     m_attnProj = attn->register_module("c_proj", GptConv1D(e, e));
     m_ln2 = register_module("ln_2", makeLayerNorm(c));
     auto mlp = register_module("mlp", std::make_shared<torch::nn::Module>());
-    m_cFc = mlp->register_module("c_fc", GptConv1D(e, 4 * e));
-    m_mlpProj = mlp->register_module("c_proj", GptConv1D(4 * e, e));
+    m_cFc = mlp->register_module("c_fc", GptConv1D(e, inner));
+    m_mlpProj = mlp->register_module("c_proj", GptConv1D(inner, e));
     // GPT-2 scales the init of projections into the residual stream by 1/sqrt(2 n_layer).
     const double residualStd = 0.02 / std::sqrt(2.0 * c.n_layer);
     torch::nn::init::normal_(m_attnProj->weight, 0.0, residualStd);
@@ -147,28 +149,46 @@ GptConv1D GptBlockImpl::conv(const std::string& target) const {
     throw std::invalid_argument("unknown GPT-2 projection '" + target + "'");
 }
 
-torch::Tensor GptBlockImpl::attention(const torch::Tensor& x) {
+torch::Tensor GptBlockImpl::attention(const torch::Tensor& x, torch::Tensor* keys,
+                                      torch::Tensor* values) {
     const int64_t B = x.size(0), T = x.size(1), C = x.size(2), D = C / m_nHead;
     auto qkv = m_cAttn->forward(x).split(C, /*dim=*/2);
     auto heads = [&](const torch::Tensor& t) {
         return t.reshape({B, T, m_nHead, D}).transpose(1, 2);  // [B, H, T, D]
     };
     torch::Tensor q = heads(qkv[0]), k = heads(qkv[1]), v = heads(qkv[2]);
+    int64_t offset = 0;
+    if (keys) {
+        if (keys->defined()) {
+            offset = keys->size(2);
+            k = torch::cat({*keys, k}, 2);
+            v = torch::cat({*values, v}, 2);
+        }
+        *keys = k;
+        *values = v;
+    }
     // The fused kernel where LibTorch has one, plain ops while a Hessian-vector product
     // needs double backward (engine/core/internal/torch_compat.h).
-    torch::Tensor y = compat::causalAttention(q, k, v).transpose(1, 2).reshape({B, T, C});
+    torch::Tensor y = compat::attention(q, k, v, offset).transpose(1, 2).reshape({B, T, C});
     return m_attnProj->forward(y);
 }
 
-torch::Tensor GptBlockImpl::forward(const torch::Tensor& x) {
-    torch::Tensor h = x + attention(m_ln1->forward(x));
-    return h + m_mlpProj->forward(geluTanh(m_cFc->forward(m_ln2->forward(h))));
+torch::Tensor GptBlockImpl::forward(const torch::Tensor& x, torch::Tensor* keys,
+                                    torch::Tensor* values) {
+    torch::Tensor h = x + attention(m_ln1->forward(x), keys, values);
+    torch::Tensor a = m_cFc->forward(m_ln2->forward(h));
+    return h + m_mlpProj->forward(m_exactGelu ? torch::gelu(a) : geluTanh(a));
 }
 
 // ---------------------------------------------------------------------------------------
 
 GptModel::GptModel(const GptConfig& config, const LoraConfig& lora) : m_config(config) {
     validate(config);
+    m_arch = architectureFromSizes("gpt2", config.n_layer, config.n_head, config.n_embd,
+                                   config.n_positions, config.vocab_size);
+    m_arch.norm_eps = config.layer_norm_eps;
+    if (config.n_inner > 0) m_arch.intermediate_size = config.n_inner;
+    m_arch.hidden_act = config.activation;
     m_wte = register_module("wte", torch::nn::Embedding(config.vocab_size, config.n_embd));
     m_wpe = register_module("wpe", torch::nn::Embedding(config.n_positions, config.n_embd));
     torch::nn::init::normal_(m_wte->weight, 0.0, 0.02);
@@ -181,6 +201,14 @@ GptModel::GptModel(const GptConfig& config, const LoraConfig& lora) : m_config(c
 }
 
 torch::Tensor GptModel::forward(const torch::Tensor& input, int /*head*/) {
+    return run(input, nullptr);
+}
+
+torch::Tensor GptModel::forwardCached(const torch::Tensor& input, KvCache& cache) {
+    return run(input, &cache);
+}
+
+torch::Tensor GptModel::run(const torch::Tensor& input, KvCache* cache) {
     if (input.dim() != 2)
         throw std::invalid_argument("GPT input must be token ids of shape [batch, tokens], got " +
                                     c10::str(input.sizes()));
@@ -188,17 +216,32 @@ torch::Tensor GptModel::forward(const torch::Tensor& input, int /*head*/) {
         throw std::invalid_argument(std::string("GPT input must be integer token ids, got ") +
                                     c10::toString(input.scalar_type()));
     const int64_t T = input.size(1);
+    const int64_t offset = cache ? cache->length : 0;
     if (T == 0) throw std::invalid_argument("GPT input has no tokens: give at least one");
-    if (T > m_config.n_positions)
-        throw std::invalid_argument("input has " + std::to_string(T) +
+    if (offset + T > m_config.n_positions)
+        throw std::invalid_argument("input has " + std::to_string(offset + T) +
                                     " tokens but the model's context (n_positions) is " +
                                     std::to_string(m_config.n_positions) +
                                     ": shorten the prompt or use a model with a longer context");
     compat::AutocastScope autocast(m_autocastBf16);
-    torch::Tensor pos =
-        torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(input.device()));
+    torch::Tensor pos = torch::arange(
+        offset, offset + T, torch::TensorOptions().dtype(torch::kLong).device(input.device()));
     torch::Tensor h = m_wte->forward(input) + m_wpe->forward(pos);
-    for (size_t i = 0; i < m_blocks->size(); ++i) h = m_blocks->ptr<GptBlockImpl>(i)->forward(h);
+    if (cache) {
+        cache->keys.resize(m_blocks->size());
+        cache->values.resize(m_blocks->size());
+    }
+    const bool checkpoint = !cache && checkpointingActive();
+    for (size_t i = 0; i < m_blocks->size(); ++i) {
+        auto* block = m_blocks->ptr<GptBlockImpl>(i).get();
+        if (cache)
+            h = block->forward(h, &cache->keys[i], &cache->values[i]);
+        else if (checkpoint)
+            h = checkpointBlock(*block, h, {}, {});
+        else
+            h = block->forward(h);
+    }
+    if (cache) cache->length += T;
     h = m_lnF->forward(h);
     torch::Tensor logits = h.matmul(m_wte->weight.t());  // tied output head
     return m_autocastBf16 ? logits.to(torch::kFloat32) : logits;
@@ -213,12 +256,10 @@ void GptModel::enableLora(const LoraConfig& lora) {
         throw std::invalid_argument("LoRA adapters are already present: merge them first");
     if (!std::isfinite(lora.alpha) || lora.alpha <= 0)
         throw std::invalid_argument("LoRA alpha must be a positive number");
-    if (lora.targets.empty())
-        throw std::invalid_argument(
-            "LoRA has no target projections: choose among attn.c_attn, attn.c_proj, mlp.c_fc, "
-            "mlp.c_proj");
+    const std::vector<std::string>& wanted =
+        lora.targets.empty() ? defaultLoraTargets("gpt2") : lora.targets;
     std::set<std::string> targets;
-    for (const auto& t : lora.targets) {
+    for (const auto& t : wanted) {
         if (std::find(kLoraTargets.begin(), kLoraTargets.end(), t) == kLoraTargets.end())
             throw std::invalid_argument("LoRA target '" + t +
                                         "' is not a GPT-2 projection: use attn.c_attn, "
@@ -241,13 +282,6 @@ void GptModel::mergeLora() {
     m_lora.rank = 0;
 }
 
-int64_t GptModel::trainableParameterCount() const {
-    int64_t n = 0;
-    for (const auto& p : parameters())
-        if (p.requires_grad()) n += p.numel();
-    return n;
-}
-
 std::vector<torch::Tensor> GptModel::trainableParameters() const {
     std::vector<torch::Tensor> out;
     for (const auto& p : parameters())
@@ -255,7 +289,7 @@ std::vector<torch::Tensor> GptModel::trainableParameters() const {
     return out;
 }
 
-NamedTensors GptModel::gpt2Tensors() {
+NamedTensors GptModel::hfTensors() {
     std::map<std::string, torch::Tensor> merged;
     for (size_t i = 0; i < m_blocks->size(); ++i)
         for (const auto& t : kLoraTargets) {
@@ -268,63 +302,6 @@ NamedTensors GptModel::gpt2Tensors() {
         if (item.key().find(".lora.") != std::string::npos) continue;
         auto it = merged.find(item.key());
         out.emplace_back(item.key(), it != merged.end() ? it->second : item.value().detach());
-    }
-    return out;
-}
-
-std::vector<int64_t> GptModel::generate(const std::vector<int64_t>& prompt, int maxNewTokens,
-                                        double temperature, uint64_t seed) {
-    if (prompt.empty()) throw std::invalid_argument("the prompt is empty: give at least one token");
-    if (maxNewTokens < 0) throw std::invalid_argument("maxNewTokens must not be negative");
-    if (!(temperature >= 0) || !std::isfinite(temperature))
-        throw std::invalid_argument("temperature must be 0 (greedy) or positive");
-    for (size_t i = 0; i < prompt.size(); ++i)
-        if (prompt[i] < 0 || prompt[i] >= m_config.vocab_size)
-            throw std::invalid_argument(
-                "prompt token " + std::to_string(i) + " is " + std::to_string(prompt[i]) +
-                ", outside the vocabulary [0, " + std::to_string(m_config.vocab_size) +
-                "): encode the prompt with the model's tokenizer");
-
-    // Restores the training flag however we leave.
-    struct ModeGuard {
-        GptModel* m;
-        bool training;
-        ~ModeGuard() { m->train(training); }
-    } guard{this, is_training()};
-    eval();
-    torch::NoGradGuard noGrad;
-    const auto device = m_wte->weight.device();
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
-    std::vector<int64_t> tokens = prompt, out;
-    for (int n = 0; n < maxNewTokens; ++n) {
-        const size_t start =
-            tokens.size() > size_t(m_config.n_positions) ? tokens.size() - m_config.n_positions : 0;
-        std::vector<int64_t> ctx(tokens.begin() + static_cast<std::ptrdiff_t>(start), tokens.end());
-        torch::Tensor input = torch::tensor(ctx, torch::kLong).to(device).unsqueeze(0);
-        torch::Tensor logits = forward(input, 0)[0][-1].to(torch::kCPU, torch::kFloat64);
-        int64_t next = 0;
-        if (temperature == 0) {
-            next = logits.argmax().item<int64_t>();
-        } else {
-            torch::Tensor probs = torch::softmax(logits / temperature, 0).contiguous();
-            const double* p = probs.data_ptr<double>();
-            const int64_t V = probs.numel();
-            double total = 0.0;
-            for (int64_t i = 0; i < V; ++i) total += p[i];
-            const double u = uniform(rng) * total;
-            double cum = 0.0;
-            next = V - 1;
-            for (int64_t i = 0; i < V; ++i) {
-                cum += p[i];
-                if (u < cum) {
-                    next = i;
-                    break;
-                }
-            }
-        }
-        tokens.push_back(next);
-        out.push_back(next);
     }
     return out;
 }

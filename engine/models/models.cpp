@@ -80,22 +80,29 @@ torch::Tensor CnnModel::forward(const torch::Tensor& input, int head) {
     return m_autocastBf16 ? logits.to(torch::kFloat32) : logits;
 }
 
+LmArchitecture languageArchitecture(const ModelConfig& config, int vocab) {
+    LmArchitecture arch;
+    if (!config.checkpoint.empty()) {
+        arch = readHfConfig((std::filesystem::path(config.checkpoint) / "config.json").string());
+    } else {
+        arch = architectureFromSizes(config.family, config.n_layer, config.n_head, config.n_embd,
+                                     config.context, vocab);
+    }
+    arch.vocab_size = vocab;
+    return arch;
+}
+
 std::shared_ptr<ForgetModel> buildModel(const ModelConfig& config,
                                         const std::vector<int>& headOutputs) {
     if (config.kind == "gpt") {
-        // The vocabulary is the single head's output count; sizes come from the checkpoint's
-        // config.json when there is one.
-        GptConfig g;
-        if (!config.checkpoint.empty()) {
-            g = readGpt2Config((std::filesystem::path(config.checkpoint) / "config.json").string());
-        } else {
-            g.n_layer = config.n_layer;
-            g.n_head = config.n_head;
-            g.n_embd = config.n_embd;
-            g.n_positions = config.context;
-        }
-        g.vocab_size = headOutputs.at(0);
-        return std::make_shared<GptModel>(g);
+        // The vocabulary is the single head's output count; the family and sizes come from
+        // the checkpoint's config.json when there is one. Weights about to be loaded from a
+        // folder are not initialised first (much faster for large models); gpt2 keeps its
+        // initialisation so runs stay as they were.
+        LmArchitecture arch = languageArchitecture(config, headOutputs.at(0));
+        auto model = makeLanguageModel(arch, config.checkpoint.empty() || arch.family == "gpt2");
+        model->setGradientCheckpointing(config.gradient_checkpointing);
+        return model;
     }
     if (config.kind == "cnn")
         return std::make_shared<CnnModel>(config.channels, config.hidden, config.activation,

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "engine/models/internal/gpt_model.h"
+#include "engine/models/internal/language_model.h"
 #include "engine/models/internal/safetensors.h"
 
 namespace forgetlab {
@@ -13,13 +13,12 @@ std::string writeCheckpoint(ForgetModel& model, const std::string& dir, const st
     if (dir.empty()) return {};
     fs::create_directories(dir);
     const std::string file = (fs::path(dir) / (tag + ".safetensors")).string();
-    auto* gpt = dynamic_cast<GptModel*>(&model);
+    auto* lm = dynamic_cast<LanguageModel*>(&model);
     std::map<std::string, std::string> metadata = extra;
     metadata["tag"] = tag;
     metadata["step"] = std::to_string(step);
     metadata["format"] = kCheckpointFormat;
-    saveSafetensors(file, gpt && gpt->hasLora() ? gpt->gpt2Tensors() : moduleTensors(model),
-                    metadata);
+    saveSafetensors(file, lm && lm->hasLora() ? lm->hfTensors() : moduleTensors(model), metadata);
     return file;
 }
 

@@ -12,7 +12,7 @@
 #include "engine/analysis/internal/analysis_model.h"
 #include "engine/measure/internal/evaluation.h"
 #include "engine/data/internal/experiment_tasks.h"
-#include "engine/models/internal/gpt_model.h"
+#include "engine/models/internal/language_model.h"
 #include "engine/data/internal/text_tasks.h"
 #include "engine/measure/internal/example_forgetting.h"
 #include "engine/data/fashion_mnist.h"
@@ -65,6 +65,7 @@ struct Runner::Impl {
     std::vector<int> heads;  // output count of each head
     bool language = false;   // model.kind "gpt": text tasks, log-perplexity, live samples
     std::shared_ptr<const Tokenizer> tokenizer;
+    TokenizerSetup tok;                           // with its BOS rule for prompts
     std::vector<std::vector<int64_t>> promptIds;  // eval.samples.prompts, tokenized
     DataSplit probe;
     RunSummary summary;
@@ -296,7 +297,10 @@ struct Runner::Impl {
             return;
         }
         std::string cacheFile;
-        if (!opts.cache_dir.empty()) {
+        // A model folder used as it is (no upstream steps) needs no cached copy of itself.
+        const bool folderAsIs =
+            language && !cfg.model.checkpoint.empty() && cfg.upstream.steps == 0;
+        if (!opts.cache_dir.empty() && !folderAsIs) {
             // Pre-training on a GPU is not bit-identical to the CPU's, so its cache entry is
             // kept apart (the CPU's name is unchanged).
             const std::string where =
@@ -321,12 +325,18 @@ struct Runner::Impl {
             }
         }
         if (language && !cfg.model.checkpoint.empty()) {
-            // A Hugging Face GPT-2 checkpoint is the starting point; upstream.steps (often 0)
+            // A Hugging Face model folder is the starting point; upstream.steps (often 0)
             // train it further on the upstream text.
-            const std::string file =
-                (fs::path(cfg.model.checkpoint) / "model.safetensors").string();
-            loadGpt2Safetensors(static_cast<GptModel&>(*model), file);
-            sink->onEvent(0, "gpt2_checkpoint", nlohmann::json{{"file", file}}.dump());
+            auto& lm = static_cast<LanguageModel&>(*model);
+            loadHfWeights(lm, cfg.model.checkpoint);
+            int64_t parameters = 0;
+            for (const auto& p : lm.parameters()) parameters += p.numel();
+            sink->onEvent(0, "hf_checkpoint",
+                          nlohmann::json{{"dir", cfg.model.checkpoint},
+                                         {"family", lm.architecture().family},
+                                         {"parameters", parameters},
+                                         {"tokenizer", tok.kind}}
+                              .dump());
         }
         trainPhase(up, cfg.upstream, Phase::Upstream, uint64_t(cfg.seed) * 1000003ULL + 11, false);
         if (!cacheFile.empty()) {
@@ -345,6 +355,7 @@ struct Runner::Impl {
         placeTask(down, device);
         heads = tasks.heads;
         tokenizer = tasks.tokenizer;
+        tok = tasks.tok;
         language = isLanguageModel(cfg);
         if (language) tokenizePrompts();
         const int64_t np = std::min<int64_t>(cfg.eval.probe_size, down.train.size());
@@ -460,8 +471,7 @@ struct Runner::Impl {
     void tokenizePrompts() {
         promptIds.clear();
         for (size_t i = 0; i < cfg.eval.samples_prompts.size(); ++i) {
-            std::vector<int64_t> ids;
-            for (int id : tokenizer->encode(cfg.eval.samples_prompts[i])) ids.push_back(id);
+            std::vector<int64_t> ids = forgetlab::promptIds(tok, cfg.eval.samples_prompts[i]);
             if (cfg.eval.samples_every > 0 && int64_t(ids.size()) >= cfg.model.context)
                 throw EndRun{status::kFailed,
                              "eval.samples.prompts[" + std::to_string(i) + "] is " +
@@ -474,7 +484,7 @@ struct Runner::Impl {
     // Live samples: each prompt continued greedily and (temperature > 0) by sampling,
     // recorded as a "samples" event {"step", "samples": [{"prompt", "greedy", "sampled"}]}.
     void samples(int64_t step) {
-        auto& gpt = static_cast<GptModel&>(*model);
+        auto& gpt = static_cast<LanguageModel&>(*model);
         const bool wasTraining = gpt.is_training();
         gpt.eval();
         nlohmann::json list = nlohmann::json::array();
@@ -482,7 +492,8 @@ struct Runner::Impl {
             auto text = [&](double temperature) {
                 const std::vector<int64_t> ids = gpt.generate(
                     promptIds[i], cfg.eval.samples_tokens, temperature,
-                    uint64_t(cfg.seed) * 6364136223846793005ULL + uint64_t(step) * 31 + i);
+                    uint64_t(cfg.seed) * 6364136223846793005ULL + uint64_t(step) * 31 + i,
+                    tokenizer->vocabSize());
                 return sanitizeUtf8(tokenizer->decode(std::vector<int>(ids.begin(), ids.end())));
             };
             nlohmann::json one = {{"prompt", sanitizeUtf8(cfg.eval.samples_prompts[i])},
@@ -502,7 +513,7 @@ struct Runner::Impl {
     // LoRA for fine-tuning: adapters on the targeted projections, base weights frozen;
     // `record`: say so in a "lora" event (not again when resuming).
     void enableLora(bool record) {
-        auto& gpt = static_cast<GptModel&>(*model);
+        auto& gpt = static_cast<LanguageModel&>(*model);
         LoraConfig lora;
         lora.rank = cfg.model.lora_rank;
         lora.alpha = cfg.model.lora_alpha;
@@ -515,7 +526,7 @@ struct Runner::Impl {
         sink->onEvent(0, "lora",
                       nlohmann::json{{"rank", lora.rank},
                                      {"alpha", lora.alpha},
-                                     {"targets", lora.targets},
+                                     {"targets", gpt.loraConfig().targets},
                                      {"trainable_parameters", gpt.trainableParameterCount()},
                                      {"parameters", total}}
                           .dump());

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "engine/core/names.h"
-#include "engine/models/internal/gpt_model.h"
+#include "engine/models/internal/language_model.h"
 #include "engine/optim/internal/optimizers.h"
 #include "engine/optim/lr_schedule.h"
 #include "engine/train/internal/device_placement.h"
@@ -57,8 +57,8 @@ std::shared_ptr<ForgetModel> frozenCopy(ForgetModel& model, const ModelConfig& c
     auto copy = buildModel(config, heads);
     copy->to(deviceOf(model));
     copy->setAutocastBf16(model.autocastBf16());
-    if (auto* gpt = dynamic_cast<GptModel*>(&model); gpt && gpt->hasLora())
-        static_cast<GptModel&>(*copy).enableLora(gpt->loraConfig());
+    if (auto* lm = dynamic_cast<LanguageModel*>(&model); lm && lm->hasLora())
+        static_cast<LanguageModel&>(*copy).enableLora(lm->loraConfig());
     torch::NoGradGuard noGrad;
     auto src = model.named_parameters(true), dst = copy->named_parameters(true);
     for (const auto& item : src) dst[item.key()].copy_(item.value());

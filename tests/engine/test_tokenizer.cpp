@@ -1,5 +1,6 @@
 // Tokenizers (byte, GPT-2 byte-level BPE) and the fortune corpora, against hand-worked
 // answers, with every bad-input case checked for a message that names the file and fix.
+// tokenizer.json, tokenizer.model and tokenizer folders are in test_hf_tokenizer.cpp.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -141,6 +142,45 @@ private Q_SLOTS:
                                                 QString::fromUtf8(" straße"), "!"};
         QTest::newRow("tab before word") << "a\tb" << QStringList{"a", "\t", "b"};
         QTest::newRow("space before punct") << "a ." << QStringList{"a", " ."};
+        // Unicode classes (PCRE2 with UCP): U+00A0 is white space, « » are punctuation and
+        // Arabic-Indic digits are numbers, so each is a piece of its own.
+        QTest::newRow("no-break space")
+            << QString::fromUtf8("a\u00A0b") << QStringList{"a", QString::fromUtf8("\u00A0"), "b"};
+        QTest::newRow("guillemets")
+            << QString::fromUtf8("x \u00ABq\u00BB")
+            << QStringList{"x", QString::fromUtf8(" \u00AB"), "q", QString::fromUtf8("\u00BB")};
+        QTest::newRow("arabic digits") << QString::fromUtf8("x\u0663\u0664 y")
+                                       << QStringList{"x", QString::fromUtf8("\u0663\u0664"), " y"};
+        QTest::newRow("greek and cjk") << QString::fromUtf8("\u03B1\u03B2 \u4E2D\u6587!")
+                                       << QStringList{QString::fromUtf8("\u03B1\u03B2"),
+                                                      QString::fromUtf8(" \u4E2D\u6587"), "!"};
+    }
+
+    void preTokenizerKeepsInvalidUtf8AsPieces() {
+        // An ill-formed byte matches nothing, so each run of them is a piece; the regex runs
+        // on the valid text around it (" " before \xFF is "\s+(?!\S)", as \xFF is no \S).
+        QCOMPARE(gpt2PreTokenize("ok\xFFyes a \xFF"),
+                 (std::vector<std::string>{"ok", "\xFF", "yes", " a", " ", "\xFF"}));
+        QCOMPARE(gpt2PreTokenize("\xE2\x82 end\xE2\x82"),
+                 (std::vector<std::string>{"\xE2\x82", " end", "\xE2\x82"}));
+        QCOMPARE(gpt2PreTokenize("x\xED\xA0\x80\xC3("),
+                 (std::vector<std::string>{"x", "\xED\xA0\x80\xC3", "("}));
+        QVERIFY(gpt2PreTokenize("").empty());
+    }
+
+    void tokenStrings() {
+        ByteTokenizer bytes;
+        QCOMPARE(bytes.tokenString('A'), std::string("A"));
+        QCOMPARE(bytes.tokenString(' '), std::string("<0x20>"));
+        QCOMPARE(bytes.tokenString(0xE2), std::string("<0xE2>"));
+        QCOMPARE(bytes.tokenString(256), std::string());
+        QCOMPARE(bytes.tokenId("<0x0A>"), 10);
+        QCOMPARE(bytes.tokenId("zz"), -1);
+        Gpt2BpeTokenizer tok(byteVocab(kMerges), kMerges);
+        QCOMPARE(tok.tokenString(260), G + "low");
+        QCOMPARE(tok.tokenString(266), std::string());
+        QCOMPARE(tok.tokenId(G + "new"), 265);
+        QCOMPARE(tok.tokenId("nothing"), -1);
     }
 
     void preTokenizerMatchesGpt2() {

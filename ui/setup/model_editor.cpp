@@ -3,20 +3,22 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
+#include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
+#include <QStyle>
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "engine/core/devices.h"
 #include "ui/common/form_helpers.h"
 #include "ui/common/number_field.h"
 
@@ -24,62 +26,46 @@ namespace forgetlab::ui {
 
 namespace {
 
-// Input and output width of a LoRA target, in multiples of the embedding width.
-std::optional<std::pair<int, int>> targetShape(const std::string& name) {
-    if (name == "attn.c_attn") return std::make_pair(1, 3);
-    if (name == "attn.c_proj") return std::make_pair(1, 1);
-    if (name == "mlp.c_fc") return std::make_pair(1, 4);
-    if (name == "mlp.c_proj") return std::make_pair(4, 1);
-    return std::nullopt;
-}
-
-QString count(int64_t n) {
-    // Grouped the same way everywhere ("842,496"), whatever the system locale.
-    return QLocale(QLocale::English, QLocale::UnitedStates).toString(qlonglong(n));
-}
-
-QString millions(int64_t n) {
-    return n >= 1'000'000'000 ? QStringLiteral("%1 B").arg(double(n) / 1e9, 0, 'f', 2)
-           : n >= 1'000'000   ? QStringLiteral("%1 M").arg(double(n) / 1e6, 0, 'f', 2)
-                              : QStringLiteral("%1 k").arg(double(n) / 1e3, 0, 'f', 1);
-}
+const char* const kNoteStyle = "QLabel { color: #37474f; }";
+const char* const kWarningStyle = "QLabel { color: #b45309; }";  // amber, not error red
 
 QLabel* noteLabel(const char* name) {
     auto* label = new QLabel;
     label->setObjectName(QString::fromLatin1(name));
     label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    label->setStyleSheet(QStringLiteral("QLabel { color: #37474f; }"));
+    label->setStyleSheet(QString::fromLatin1(kNoteStyle));
     return label;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
 }
 
 }  // namespace
 
 int64_t gptParameterCount(int64_t layers, int64_t embd, int64_t context, int64_t vocab) {
-    return vocab * embd + context * embd + layers * (12 * embd * embd + 13 * embd) + 2 * embd;
+    return parameterCount(
+        architectureFromSizes("gpt2", int(layers), 1, int(embd), int(context), int(vocab)));
 }
 
 int64_t loraParameterCount(int64_t layers, int64_t embd, int64_t rank,
                            const std::vector<std::string>& targets) {
-    int64_t perLayer = 0;
-    std::vector<std::string> seen;
-    for (const std::string& t : targets) {
-        if (std::find(seen.begin(), seen.end(), t) != seen.end()) continue;
-        seen.push_back(t);
-        if (const auto shape = targetShape(t))
-            perLayer += rank * (shape->first + shape->second) * embd;
-    }
-    return layers * perLayer;
+    return forgetlab::loraParameterCount(
+        architectureFromSizes("gpt2", int(layers), 1, int(embd), 1, 1), int(rank), targets);
 }
 
 const std::vector<std::string>& loraTargetNames() {
-    static const std::vector<std::string> names = {"attn.c_attn", "attn.c_proj", "mlp.c_fc",
-                                                   "mlp.c_proj"};
-    return names;
+    return loraTargetsOf("gpt2");
 }
 
 ModelEditor::ModelEditor(FieldErrors& errors, QWidget* parent)
     : ConfigEditor(QStringLiteral("model"), errors, parent) {
+    const ExperimentConfig defaults;
+    m_optimizer = defaults.downstream.optimizer.name;
+    m_device = defaults.device;
+
     auto* layout = new QVBoxLayout(this);
     layout->setSpacing(8);
     auto* top = new QWidget;
@@ -117,22 +103,79 @@ ModelEditor::ModelEditor(FieldErrors& errors, QWidget* parent)
 
     // Language model.
     QFormLayout* gpt = addSection(
-        layout, tr("Language model (GPT)"),
-        tr("A GPT-2 style transformer that predicts the next token. It is pre-trained on the "
-           "upstream text (or loaded from a checkpoint) and fine-tuned on the downstream text."),
+        layout, tr("Language model (decoder-only transformer)"),
+        tr("A transformer that predicts the next token: GPT-2, Llama, Mistral, Qwen2, "
+           "GPT-NeoX (Pythia), OLMo or OLMo-2. It starts from a Hugging Face model folder or "
+           "is pre-trained from scratch on the upstream text, then fine-tuned on the "
+           "downstream text."),
         &m_gptBox);
+    m_gptForm = gpt;
+
+    // Where the model starts: a folder, or from scratch.
+    m_chooseFolder = new QPushButton(tr("Start from a H&ugging Face folder…"));
+    m_chooseFolder->setObjectName(QStringLiteral("model.gpt.checkpoint.choose"));
+    m_chooseFolder->setToolTip(
+        tr("Choose a folder downloaded from the Hugging Face Hub (config.json, "
+           "model.safetensors or its shards, tokenizer files): Llama, Mistral, Qwen2, "
+           "GPT-NeoX/Pythia, OLMo, OLMo-2 or GPT-2. Its config.json sets the family and "
+           "sizes"));
+    m_chooseFolder->setIcon(style()->standardIcon(QStyle::SP_DirOpenIcon));
+    m_fromScratch = new QPushButton(tr("From &scratch"));
+    m_fromScratch->setObjectName(QStringLiteral("model.gpt.checkpoint.clear"));
+    m_fromScratch->setToolTip(
+        tr("Forget the folder: build the model from the family and size fields below and "
+           "pre-train it on the upstream task"));
+    auto* startRow = new QWidget;
+    auto* startLayout = new QHBoxLayout(startRow);
+    startLayout->setContentsMargins(0, 0, 0, 0);
+    startLayout->setSpacing(6);
+    startLayout->addWidget(m_chooseFolder);
+    startLayout->addWidget(m_fromScratch);
+    startLayout->addStretch(1);
+    auto* startLabel = new QLabel(tr("Start from"));
+    startLabel->setBuddy(m_chooseFolder);
+    gpt->addRow(startLabel, startRow);
+    connect(m_chooseFolder, &QPushButton::clicked, this, &ModelEditor::chooseFolderWithDialog);
+    connect(m_fromScratch, &QPushButton::clicked, this, &ModelEditor::startFromScratch);
+
+    m_checkpoint = new QLineEdit;
+    m_checkpoint->setPlaceholderText(tr("none: pre-train from scratch"));
+    m_checkpoint->setClearButtonEnabled(true);
+    addRow(gpt, tr("Model folder"), QStringLiteral("gpt.checkpoint"), m_checkpoint,
+           tr("A Hugging Face model folder to start from (its config.json sets the family and "
+              "sizes); empty = pre-train from scratch on the upstream task"));
+    m_summary = new ModelFolderSummary;
+    gpt->addRow(m_summary);
+
+    m_family = makeChoice({{"gpt2", tr("GPT-2 (learned positions, GELU MLP)")},
+                           {"llama", tr("Llama (rotary, SwiGLU, RMSNorm)")},
+                           {"mistral", tr("Mistral (Llama layout)")},
+                           {"qwen2", tr("Qwen2 (Llama layout, q/k/v biases)")},
+                           {"gpt_neox", tr("GPT-NeoX / Pythia (parallel residual)")},
+                           {"olmo", tr("OLMo (non-parametric LayerNorm)")},
+                           {"olmo2", tr("OLMo-2 (RMSNorm after each block, QK norm)")}});
     m_layers = makeIntSpin(0, 1000);
     m_heads = makeIntSpin(0, 1000);
     m_embd = makeIntSpin(0, 100'000);
     m_embd->setSingleStep(32);
     m_context = makeIntSpin(0, 100'000);
     m_context->setSingleStep(32);
-    m_tokenizer = makeChoice({{"byte", tr("bytes (256 symbols, no files)")},
-                              {"bpe", tr("GPT-2 BPE (vocab.json + merges.txt)")}});
+    m_tokenizer =
+        makeChoice({{"auto", tr("automatic (the folder's own tokenizer; bytes without a folder)")},
+                    {"byte", tr("bytes (256 symbols, no files)")},
+                    {"bpe", tr("GPT-2 BPE (vocab.json + merges.txt)")},
+                    {"hf", tr("Hugging Face (tokenizer.json, tokenizer.model or BPE files)")}});
     m_tokenizerDir = new QLineEdit;
-    m_tokenizerDir->setPlaceholderText(tr("the checkpoint folder"));
-    m_checkpoint = new QLineEdit;
-    m_checkpoint->setPlaceholderText(tr("none: pre-train from scratch"));
+    m_tokenizerDir->setPlaceholderText(tr("the model folder"));
+    m_scratchNote = noteLabel("gptScratchNote");
+    m_scratchNote->setText(
+        tr("The family and sizes below are for a model built from scratch: the folder's "
+           "config.json sets them now (From scratch uses them again)."));
+    m_scratchNote->setStyleSheet(QStringLiteral("QLabel { color: #616161; font-size: 11px; }"));
+    gpt->addRow(m_scratchNote);
+    addRow(gpt, tr("Family"), QStringLiteral("gpt.family"), m_family,
+           tr("The architecture built from scratch (a model folder's config.json names its "
+              "own); the sizes below fill in its layers, heads and width"));
     addRow(gpt, tr("Layers"), QStringLiteral("gpt.n_layer"), m_layers,
            tr("Transformer blocks (1-48)"));
     addRow(gpt, tr("Attention heads"), QStringLiteral("gpt.n_head"), m_heads,
@@ -140,20 +183,51 @@ ModelEditor::ModelEditor(FieldErrors& errors, QWidget* parent)
     addRow(gpt, tr("Embedding width"), QStringLiteral("gpt.n_embd"), m_embd,
            tr("Width of the token embeddings and of every block"));
     addRow(gpt, tr("Context (tokens)"), QStringLiteral("gpt.context"), m_context,
-           tr("Tokens per training window: the most the model attends to at once"));
+           tr("Tokens per training window: the most the model attends to at once (at most "
+              "the model folder's context)"));
     addRow(gpt, tr("Tokenizer"), QStringLiteral("gpt.tokenizer"), m_tokenizer,
-           tr("Bytes need no files and fit any text; BPE is GPT-2's tokenizer (needed for "
-              "GPT-2 checkpoints)"));
+           tr("Automatic uses the model folder's tokenizer files, or bytes without a folder; "
+              "bytes need no files and fit any text; GPT-2 BPE reads vocab.json and "
+              "merges.txt; Hugging Face reads a folder's tokenizer files (required)"));
     m_tokenizerDirRow = addFolderRow(
         gpt, tr("Tokenizer folder"), QStringLiteral("gpt.tokenizer_dir"), m_tokenizerDir,
-        tr("Folder with vocab.json and merges.txt (BPE only); empty = the checkpoint "
-           "folder"));
-    addFolderRow(gpt, tr("Checkpoint folder"), QStringLiteral("gpt.checkpoint"), m_checkpoint,
-                 tr("Folder with a Hugging Face GPT-2 config.json and model.safetensors to start "
-                    "from (its config.json sets the sizes); empty = pre-train from scratch on the "
-                    "upstream task"));
+        tr("Folder with the tokenizer's files (GPT-2 BPE: vocab.json and "
+           "merges.txt; Hugging Face: tokenizer.json or tokenizer.model); empty = "
+           "the model folder"));
+    m_gradientCheckpointing = new QCheckBox(tr("&Gradient checkpointing"));
+    addRow(gpt, tr("Memory saving"), QStringLiteral("gpt.gradient_checkpointing"),
+           m_gradientCheckpointing,
+           tr("Recompute activations in the backward pass: less memory for longer contexts, "
+              "about a third slower"));
     m_parameters = noteLabel("gptParameters");
     gpt->addRow(tr("Size"), m_parameters);
+
+    auto* memoryBox = new QWidget;
+    auto* memoryLayout = new QVBoxLayout(memoryBox);
+    memoryLayout->setContentsMargins(0, 0, 0, 0);
+    memoryLayout->setSpacing(2);
+    m_memory = noteLabel("gptMemory");
+    m_memory->setProperty("fits", true);
+    m_memory->setToolTip(
+        tr("Memory fine-tuning needs: the weights, and the gradients and optimizer state of "
+           "what trains (every weight, or only LoRA's adapters), for the downstream optimizer "
+           "on the run's device; activations come on top"));
+    memoryLayout->addWidget(m_memory);
+    m_memoryAdviceRow = new QWidget;
+    auto* adviceLayout = new QHBoxLayout(m_memoryAdviceRow);
+    adviceLayout->setContentsMargins(0, 0, 0, 0);
+    adviceLayout->setSpacing(6);
+    auto* icon = new QLabel;
+    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize);
+    icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize));
+    icon->setAlignment(Qt::AlignTop);
+    m_memoryAdvice = noteLabel("gptMemoryAdvice");
+    m_memoryAdvice->setStyleSheet(QString::fromLatin1(kWarningStyle));
+    adviceLayout->addWidget(icon, 0, Qt::AlignTop);
+    adviceLayout->addWidget(m_memoryAdvice, 1);
+    memoryLayout->addWidget(m_memoryAdviceRow);
+    m_memoryAdviceRow->hide();
+    gpt->addRow(tr("Memory"), memoryBox);
 
     // LoRA.
     QFormLayout* lora = addSection(
@@ -169,37 +243,54 @@ ModelEditor::ModelEditor(FieldErrors& errors, QWidget* parent)
     targetsLayout->setContentsMargins(0, 0, 0, 0);
     targetsLayout->setHorizontalSpacing(12);
     targetsLayout->setVerticalSpacing(2);
-    for (const std::string& name : loraTargetNames()) addTargetBox(name);
     addRow(lora, tr("Rank"), QStringLiteral("lora.rank"), m_loraRank,
            tr("Rank r of the adapters trained while fine-tuning; off (0) trains every weight"));
     addRow(lora, tr("Alpha"), QStringLiteral("lora.alpha"), m_loraAlpha,
            tr("Adapter scale α: the update added to a weight is α/r · A·B"));
     addRow(lora, tr("Targets"), QStringLiteral("lora.targets"), m_targetsBox,
-           tr("The projections of every block that get adapters"));
+           tr("The modules of every block that get adapters (the family's own names; its "
+              "defaults are checked for a new configuration)"));
     m_loraParameters = noteLabel("loraParameters");
     lora->addRow(tr("Trainable"), m_loraParameters);
     layout->addStretch(1);
 
+    m_targetsAreDefaults = true;
+    rebuildTargets("gpt2", defaultLoraTargets("gpt2"));
     connect(this, &ConfigEditor::changed, this, &ModelEditor::refresh);
     refresh();
+}
+
+void ModelEditor::rebuildTargets(const std::string& family,
+                                 const std::vector<std::string>& checked) {
+    for (auto& [name, box] : m_targets) delete box;
+    m_targets.clear();
+    m_targetFamily = family;
+    for (const std::string& name : loraTargetsOf(family)) addTargetBox(name);
+    // Names the family does not have get their own box, so validation can name them and
+    // the user can uncheck them.
+    for (const std::string& name : checked)
+        if (!contains(loraTargetsOf(family), name)) addTargetBox(name);
+    for (const auto& [name, box] : m_targets) {
+        const QSignalBlocker block(box);
+        box->setChecked(contains(checked, name));
+    }
 }
 
 void ModelEditor::addTargetBox(const std::string& name) {
     const QString text = QString::fromStdString(name);
     auto* box = new QCheckBox(text);
     box->setObjectName(QStringLiteral("loraTarget.") + text);
-    const auto shape = targetShape(name);
-    box->setToolTip(!shape ? tr("Not a projection this version knows: uncheck it")
-                    : name == "attn.c_attn"
-                        ? tr("Attention's fused query/key/value projection (E → 3E)")
-                    : name == "attn.c_proj" ? tr("Attention's output projection (E → E)")
-                    : name == "mlp.c_fc"    ? tr("The MLP's expansion (E → 4E)")
-                                            : tr("The MLP's contraction (4E → E)"));
+    box->setToolTip(loraTargetToolTip(m_targetFamily, name));
     auto* grid = static_cast<QGridLayout*>(m_targetsBox->layout());
+    // Attention's modules on the first row, the MLP's on the second.
+    const int columns = loraTargetsOf(m_targetFamily).size() > 4 ? 4 : 2;
     const int index = static_cast<int>(m_targets.size());
-    grid->addWidget(box, index / 2, index % 2);
+    grid->addWidget(box, index / columns, index % columns);
     m_targets.emplace_back(name, box);
-    connect(box, &QCheckBox::toggled, this, [this] { Q_EMIT changed(); });
+    connect(box, &QCheckBox::toggled, this, [this] {
+        m_targetsAreDefaults = false;
+        Q_EMIT changed();
+    });
 }
 
 std::vector<std::string> ModelEditor::checkedTargets() const {
@@ -210,7 +301,7 @@ std::vector<std::string> ModelEditor::checkedTargets() const {
     };
     std::vector<std::string> out;
     auto add = [&out](const std::string& name) {
-        if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+        if (!contains(out, name)) out.push_back(name);
     };
     for (const std::string& name : m_targetOrder)
         if (checked(name)) add(name);
@@ -219,66 +310,51 @@ std::vector<std::string> ModelEditor::checkedTargets() const {
     return out;
 }
 
-std::optional<int> ModelEditor::vocabularySize(const QString& dir) const {
-    const QString file = QDir(dir).filePath(QStringLiteral("vocab.json"));
-    const QFileInfo info(file);
-    if (!info.isFile()) return std::nullopt;
-    const qint64 modified = info.lastModified().toMSecsSinceEpoch();
-    const auto cached = m_vocabCache.constFind(file);
-    if (cached != m_vocabCache.cend() && cached->first == modified) return cached->second;
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
-    if (!doc.isObject()) return std::nullopt;
-    const int entries = static_cast<int>(doc.object().size());
-    m_vocabCache.insert(file, {modified, entries});
-    return entries;
+const FolderReading* ModelEditor::folder() const {
+    const QString dir = m_checkpoint->text().trimmed();
+    if (dir.isEmpty()) return nullptr;
+    return &m_reader.read(dir);
 }
 
-std::optional<ModelEditor::GptShape> ModelEditor::gptShape(QString* problem) const {
-    GptShape shape;
-    const QString checkpoint = m_checkpoint->text().trimmed();
-    const bool bpe = choice(m_tokenizer) == "bpe";
-    if (!checkpoint.isEmpty()) {
-        QFile f(QDir(checkpoint).filePath(QStringLiteral("config.json")));
-        if (!f.open(QIODevice::ReadOnly)) {
-            *problem = tr("the checkpoint folder has no readable config.json");
-            return std::nullopt;
-        }
-        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
-        const auto field = [&o](const char* key, const char* alternative = nullptr) {
-            QJsonValue v = o.value(QLatin1String(key));
-            if (v.isUndefined() && alternative) v = o.value(QLatin1String(alternative));
-            return v.toInteger(-1);
-        };
-        shape.layers = field("n_layer");
-        shape.embd = field("n_embd");
-        shape.context = field("n_positions", "n_ctx");
-        shape.vocab = field("vocab_size");
-        if (shape.layers < 0 || shape.embd < 0 || shape.context < 0 || shape.vocab < 0) {
-            *problem =
-                tr("the checkpoint's config.json lacks n_layer, n_embd, n_positions or "
-                   "vocab_size");
-            return std::nullopt;
-        }
-        shape.source = tr("from the checkpoint's config.json");
-        return shape;
+std::string ModelEditor::wantedTargetFamily() const {
+    if (const FolderReading* f = folder()) {
+        // While a folder cannot be read (a path being typed) the boxes stay as they are.
+        return f->arch ? f->arch->family : m_targetFamily;
     }
-    shape.layers = m_layers->value();
-    shape.embd = m_embd->value();
-    shape.context = m_context->value();
-    if (bpe) {
+    return choice(m_family);
+}
+
+std::optional<LmArchitecture> ModelEditor::architecture(QString* problem, QString* source) const {
+    if (const FolderReading* f = folder()) {
+        if (!f->arch) {
+            *problem = tr("the model folder cannot be read: the message is under the folder");
+            return std::nullopt;
+        }
+        *source = tr("from the folder's config.json");
+        return f->arch;
+    }
+    const std::string tokenizer = choice(m_tokenizer);
+    int vocab = 256;
+    if (tokenizer == "bpe" || tokenizer == "hf") {
         const QString dir = m_tokenizerDir->text().trimmed();
-        const auto vocab = dir.isEmpty() ? std::nullopt : vocabularySize(dir);
-        if (!vocab) {
-            *problem = tr("set the tokenizer folder (vocab.json) to count the parameters");
+        const auto entries =
+            dir.isEmpty() ? std::nullopt : m_vocabulary.entries(dir, tokenizer == "hf");
+        if (!entries) {
+            *problem = tokenizer == "bpe"
+                           ? tr("set the tokenizer folder (vocab.json) to count the parameters")
+                           : tr("set the tokenizer folder (tokenizer.json or vocab.json) to "
+                                "count the parameters");
             return std::nullopt;
         }
-        shape.vocab = *vocab;
-    } else {
-        shape.vocab = 256;
+        vocab = *entries;
     }
-    return shape;
+    try {
+        return architectureFromSizes(choice(m_family), m_layers->value(), m_heads->value(),
+                                     m_embd->value(), m_context->value(), vocab);
+    } catch (const std::exception& e) {
+        *problem = QString::fromStdString(e.what());
+        return std::nullopt;
+    }
 }
 
 QString ModelEditor::parameterText() const {
@@ -289,7 +365,53 @@ QString ModelEditor::loraText() const {
     return m_loraParameters->text();
 }
 
+QString ModelEditor::folderSummaryText() const {
+    return m_summary->isHidden() ? QString() : m_summary->text();
+}
+
+QString ModelEditor::memoryText() const {
+    return m_memory->text();
+}
+
+QString ModelEditor::memoryAdvice() const {
+    return m_memoryAdviceRow->isHidden() ? QString() : m_memoryAdvice->text();
+}
+
+QString ModelEditor::folderError() const {
+    const FolderReading* f = folder();
+    return f ? f->error : QString();
+}
+
+void ModelEditor::chooseFolderWithDialog() {
+    QSettings settings;
+    QString last = m_checkpoint->text().trimmed();
+    if (last.isEmpty()) last = settings.value(QLatin1String(kLastFolderKey)).toString();
+    // Open beside the last model folder: other downloads usually sit next to it.
+    QString start = QFileInfo(last).absolutePath();
+    if (last.isEmpty() || !QFileInfo(start).isDir()) start = QDir::homePath();
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Hugging Face model folder (config.json + model.safetensors)"), start);
+    if (!dir.isEmpty()) chooseFolder(dir);
+}
+
+void ModelEditor::chooseFolder(const QString& dir) {
+    QSettings().setValue(QLatin1String(kLastFolderKey), dir);
+    m_checkpoint->setText(QDir::toNativeSeparators(dir));
+}
+
+void ModelEditor::startFromScratch() {
+    m_checkpoint->clear();
+}
+
+void ModelEditor::setTrainingContext(const std::string& optimizer, const std::string& device) {
+    if (optimizer == m_optimizer && device == m_device) return;
+    m_optimizer = optimizer;
+    m_device = device;
+    refresh();
+}
+
 void ModelEditor::refresh() {
+    if (m_loading) return;
     const std::string kind = choice(m_kind);
     const bool gpt = kind == "gpt";
     m_classifierBox->setVisible(!gpt);
@@ -301,53 +423,102 @@ void ModelEditor::refresh() {
     m_loraBox->setEnabled(gpt);
     // A language model needs the shared head; the box stays usable to fix another value.
     m_head->setEnabled(!gpt || choice(m_head) != "shared");
-    const bool fromCheckpoint = !m_checkpoint->text().trimmed().isEmpty();
-    m_layers->setEnabled(!fromCheckpoint);
-    m_heads->setEnabled(!fromCheckpoint);
-    m_embd->setEnabled(!fromCheckpoint);
-    m_tokenizerDirRow->setEnabled(choice(m_tokenizer) == "bpe");
+    const FolderReading* f = gpt ? folder() : nullptr;
+    const bool fromFolder = !m_checkpoint->text().trimmed().isEmpty();
+    // A folder's config.json sets the family and the sizes.
+    m_family->setEnabled(!fromFolder);
+    m_layers->setEnabled(!fromFolder);
+    m_heads->setEnabled(!fromFolder);
+    m_embd->setEnabled(!fromFolder);
+    m_fromScratch->setEnabled(fromFolder);
+    m_gptForm->setRowVisible(m_scratchNote, fromFolder);
+    const std::string tokenizer = choice(m_tokenizer);
+    m_tokenizerDirRow->setEnabled(tokenizer == "bpe" || tokenizer == "hf");
     const int rank = m_loraRank->value();
     m_loraAlpha->setEnabled(rank > 0);
     m_targetsBox->setEnabled(rank > 0);
+
+    // The target boxes follow the family: its defaults while the config named none, else
+    // the checked names the new family has too (its defaults when none is left).
+    const std::string family = gpt ? wantedTargetFamily() : m_targetFamily;
+    if (family != m_targetFamily) {
+        std::vector<std::string> keep;
+        if (!m_targetsAreDefaults)
+            for (const std::string& name : checkedTargets())
+                if (contains(loraTargetsOf(family), name)) keep.push_back(name);
+        rebuildTargets(family, keep.empty() ? defaultLoraTargets(family) : keep);
+    }
+    const bool summary = f && f->info;
+    m_gptForm->setRowVisible(m_summary, summary);
     if (!gpt) return;
 
-    QString problem;
-    const auto shape = gptShape(&problem);
-    if (!shape) {
+    QString problem, source;
+    const auto arch = architecture(&problem, &source);
+    if (!arch) {
         m_parameters->setText(problem);
         m_loraParameters->setText(rank > 0 ? problem : tr("off: fine-tuning trains every weight"));
+        m_memory->setText(tr("—"));
+        m_memoryAdviceRow->hide();
         return;
     }
-    const int64_t total =
-        gptParameterCount(shape->layers, shape->embd, shape->context, shape->vocab);
-    QString text = tr("%1 parameters (%2): %3 layers, width %4, %5 positions, vocabulary %6")
-                       .arg(count(total), millions(total))
-                       .arg(shape->layers)
-                       .arg(shape->embd)
-                       .arg(shape->context)
-                       .arg(count(shape->vocab));
-    if (!shape->source.isEmpty()) text += QStringLiteral(" (") + shape->source + ')';
+    const std::vector<std::string> targets = checkedTargets();
+    const int64_t total = parameterCount(*arch);
+    QString text = tr("%1 parameters (%2): %3, %4 layers, width %5, %6 positions, vocabulary %7")
+                       .arg(groupedCount(total), shortCount(total), familyTitle(arch->family))
+                       .arg(arch->num_layers)
+                       .arg(groupedCount(arch->hidden_size), groupedCount(arch->max_positions),
+                            groupedCount(arch->vocab_size));
+    if (!source.isEmpty()) text += QStringLiteral(" (") + source + ')';
     m_parameters->setText(text);
+    QString trainableLine;
     if (rank <= 0) {
         m_loraParameters->setText(
-            tr("off: fine-tuning trains all %1 parameters").arg(count(total)));
-        return;
+            tr("off: fine-tuning trains all %1 parameters").arg(groupedCount(total)));
+    } else {
+        const int64_t trainable = forgetlab::loraParameterCount(*arch, rank, targets);
+        const double share = total > 0 ? 100.0 * double(trainable) / double(total) : 0.0;
+        m_loraParameters->setText(
+            tr("%1 adapter parameters (%2 % of %3); the base weights stay frozen")
+                .arg(groupedCount(trainable))
+                .arg(share, 0, 'f', 2)
+                .arg(groupedCount(total)));
+        QStringList names;
+        for (const std::string& t : targets) names << QString::fromStdString(t);
+        trainableLine =
+            tr("%1 with LoRA rank %2 on %3 (%4 % of the weights)")
+                .arg(groupedCount(trainable))
+                .arg(rank)
+                .arg(names.isEmpty() ? tr("no module") : names.join(QStringLiteral(", ")))
+                .arg(share, 0, 'f', 2);
     }
-    const int64_t trainable =
-        loraParameterCount(shape->layers, shape->embd, rank, checkedTargets());
-    m_loraParameters->setText(
-        tr("%1 adapter parameters (%2 % of %3); the base weights stay frozen")
-            .arg(count(trainable))
-            .arg(total > 0 ? 100.0 * double(trainable) / double(total) : 0.0, 0, 'f', 2)
-            .arg(count(total)));
+    if (summary) m_summary->showFolder(*f->info, tokenizer, trainableLine);
+
+    // The memory estimate, for the downstream optimizer on the run's device.
+    const DeviceChoice resolved = resolveDevice(m_device);
+    const std::string device = resolved.ok() ? resolved.device : m_device;
+    const MemoryEstimate m = estimateTrainingMemory(*arch, rank, targets, m_optimizer, device);
+    QString memory = QString::fromStdString(m.text);
+    if (m.available > 0)
+        memory += tr("; %1 free on %2")
+                      .arg(QString::fromStdString(formatBytes(m.available)),
+                           device == "cpu" ? tr("this machine") : QString::fromStdString(device));
+    m_memory->setText(memory);
+    if (m_memory->property("fits").toBool() != m.fits) {
+        m_memory->setProperty("fits", m.fits);
+        m_memory->setStyleSheet(QString::fromLatin1(m.fits ? kNoteStyle : kWarningStyle));
+    }
+    m_memoryAdvice->setText(tr("Does not fit: %1.").arg(QString::fromStdString(m.advice)));
+    m_memoryAdviceRow->setVisible(!m.fits);
 }
 
 void ModelEditor::setModel(const ModelConfig& model) {
+    m_loading = true;
     setChoice(m_kind, model.kind);
     m_hidden->setText(formatIntList(model.hidden));
     setChoice(m_activation, model.activation);
     m_channels->setText(formatIntList(model.channels));
     setChoice(m_head, model.head);
+    setChoice(m_family, model.family);
     m_layers->setValue(model.n_layer);
     m_heads->setValue(model.n_head);
     m_embd->setValue(model.n_embd);
@@ -355,21 +526,18 @@ void ModelEditor::setModel(const ModelConfig& model) {
     setChoice(m_tokenizer, model.tokenizer);
     m_tokenizerDir->setText(QString::fromStdString(model.tokenizer_dir));
     m_checkpoint->setText(QString::fromStdString(model.checkpoint));
+    m_gradientCheckpointing->setChecked(model.gradient_checkpointing);
     m_loraRank->setValue(model.lora_rank);
     m_loraAlpha->setValue(model.lora_alpha);
-    // Names this build does not know get their own box, so validation can name them and
-    // the user can uncheck them.
-    for (const std::string& name : model.lora_targets) {
-        const bool known = std::any_of(m_targets.begin(), m_targets.end(),
-                                       [&name](const auto& t) { return t.first == name; });
-        if (!known) addTargetBox(name);
-    }
+    m_loading = false;
+
+    // The boxes of the folder's family (or the family field's); an empty list checks the
+    // family's defaults.
+    const FolderReading* f = folder();
+    const std::string family = f && f->arch ? f->arch->family : model.family;
+    m_targetsAreDefaults = model.lora_targets.empty();
     m_targetOrder = model.lora_targets;
-    for (const auto& [name, box] : m_targets) {
-        const QSignalBlocker block(box);
-        box->setChecked(std::find(model.lora_targets.begin(), model.lora_targets.end(), name) !=
-                        model.lora_targets.end());
-    }
+    rebuildTargets(family, m_targetsAreDefaults ? defaultLoraTargets(family) : model.lora_targets);
     refresh();
 }
 
@@ -389,6 +557,7 @@ void ModelEditor::readModel(ModelConfig& model, std::vector<ConfigError>& errors
         errors.push_back({"model.channels", "list of channel counts expected, e.g. 16, 32"});
     }
     model.head = choice(m_head);
+    model.family = choice(m_family);
     model.n_layer = m_layers->value();
     model.n_head = m_heads->value();
     model.n_embd = m_embd->value();
@@ -396,13 +565,19 @@ void ModelEditor::readModel(ModelConfig& model, std::vector<ConfigError>& errors
     model.tokenizer = choice(m_tokenizer);
     model.tokenizer_dir = m_tokenizerDir->text().trimmed().toStdString();
     model.checkpoint = m_checkpoint->text().trimmed().toStdString();
+    model.gradient_checkpointing = m_gradientCheckpointing->isChecked();
+    // The folder's problem sits beside the folder field, not in a popup.
+    const FolderReading* f = gpt ? folder() : nullptr;
+    if (f && !f->error.isEmpty())
+        errors.push_back(
+            {path(QStringLiteral("gpt.checkpoint")).toStdString(), f->error.toStdString()});
     model.lora_rank = m_loraRank->value();
     if (const auto alpha = m_loraAlpha->value()) {
         model.lora_alpha = *alpha;
     } else if (gpt) {
         errors.push_back({path(QStringLiteral("lora.alpha")).toStdString(), "not a number"});
     }
-    model.lora_targets = checkedTargets();
+    model.lora_targets = m_targetsAreDefaults ? std::vector<std::string>{} : checkedTargets();
 }
 
 }  // namespace forgetlab::ui

@@ -183,6 +183,8 @@ void SetupPanel::revalidate() {
     m_strategies->readStrategies(config.strategies, errors);
     m_sequence->readSequence(config.sequence, errors);
     m_eval->setLanguageModel(config.model.kind == "gpt");
+    // The memory estimate counts the fine-tuning optimizer's state on the chosen device.
+    m_model->setTrainingContext(config.downstream.optimizer.name, config.device);
     m_upstream->setTextFolder(QString::fromStdString(config.text_dir));
     m_downstream->setTextFolder(QString::fromStdString(config.text_dir));
     if (m_validator) {

@@ -53,6 +53,28 @@ inline torch::Tensor causalAttention(const torch::Tensor& q, const torch::Tensor
     return att.matmul(v);
 }
 
+// Attention of new queries q [B, H, Tq, D] (absolute positions offset .. offset + Tq - 1)
+// over keys and values [B, H, Tk, D] at positions 0 .. Tk - 1: query i sees key j when
+// j <= offset + i and, with a sliding window w > 0, offset + i - j < w (Mistral's window;
+// docs/models.md). Without an offset or a window this is causalAttention.
+inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
+                               const torch::Tensor& v, int64_t offset = 0, int64_t window = 0) {
+    const int64_t Tq = q.size(-2), Tk = k.size(-2), D = q.size(-1);
+    if (offset == 0 && Tq == Tk && (window <= 0 || window >= Tk)) return causalAttention(q, k, v);
+    const auto opts = torch::TensorOptions().dtype(torch::kLong).device(q.device());
+    const torch::Tensor qi = torch::arange(offset, offset + Tq, opts).unsqueeze(1);
+    const torch::Tensor kj = torch::arange(Tk, opts).unsqueeze(0);
+    torch::Tensor blocked = kj > qi;
+    if (window > 0) blocked = blocked.logical_or(qi - kj >= window);
+#if FORGETLAB_TORCH_AT_LEAST(2, 0)
+    if (mathAttentionDepth() == 0)
+        return at::scaled_dot_product_attention(q, k, v, blocked.logical_not(), 0.0, false);
+#endif
+    torch::Tensor att = q.matmul(k.transpose(-2, -1)) / std::sqrt(double(D));
+    att = torch::softmax(att.masked_fill(blocked, -std::numeric_limits<double>::infinity()), -1);
+    return att.matmul(v);
+}
+
 // bfloat16 autocast on CUDA for the duration of a forward pass, restoring what was there.
 // The cast cache is off: SAM, the landscape and the Hessian change weights in place between
 // forward passes, and a cached bf16 copy would silently use the old weights.

@@ -9,6 +9,7 @@
 #include "engine/core/config.h"
 #include "engine/data/internal/tasks.h"
 #include "engine/data/tokenizer.h"
+#include "engine/models/model_folder.h"
 
 namespace forgetlab {
 
@@ -16,6 +17,8 @@ struct ExperimentTasks {
     Task up, down;
     std::vector<int> heads;                      // for buildModel
     std::shared_ptr<const Tokenizer> tokenizer;  // language models only
+    TokenizerSetup tok;                          // with its BOS/EOS rules
+    LmArchitecture arch;                         // the language model's architecture
 };
 
 // Throws DataError / FortuneError / TokenizerError / std::runtime_error with a message

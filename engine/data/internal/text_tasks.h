@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/core/config.h"
-#include "engine/models/internal/gpt_model.h"
+#include "engine/models/model_folder.h"
 #include "engine/data/internal/tasks.h"
 #include "engine/data/tokenizer.h"
 
@@ -19,20 +19,28 @@ namespace forgetlab {
 // Target id of padding positions (torch's cross-entropy ignore_index default).
 inline constexpr int64_t kIgnoreTarget = -100;
 
-// What a model.kind "gpt" config resolves to: the transformer's sizes and its tokenizer.
+// What a model.kind "gpt" config resolves to: the architecture (family and sizes) and its
+// tokenizer with the folder's BOS/EOS rules.
 struct LanguageModelSetup {
-    GptConfig gpt;
-    std::shared_ptr<const Tokenizer> tokenizer;
+    LmArchitecture arch;
+    TokenizerSetup tok;
+    std::shared_ptr<const Tokenizer> tokenizer;  // tok.tokenizer
+    std::string tokenizer_dir;                   // where its files are ("" for byte)
 };
 
-// Sizes from model.gpt (or the checkpoint's config.json), vocab_size from the tokenizer
-// (byte: 256; bpe: vocab.json, which must have exactly the checkpoint's vocab_size
-// entries). Throws std::runtime_error naming the file or field and the fix.
+// The architecture from the checkpoint's config.json (any family), or from model.gpt.family
+// and the size fields with vocab_size from the tokenizer (byte: 256). The tokenizer as
+// model.gpt.tokenizer says (auto: the folder's own, else byte); its vocabulary must fit the
+// embedding. Throws ModelFolderError / TokenizerError / std::runtime_error naming the file
+// or field and the fix.
 LanguageModelSetup resolveLanguageModel(const ModelConfig& model);
 
-// Tokenizes texts into [N, context] input and target tensors as described above; texts
-// with fewer than 2 tokens are skipped.
-DataSplit encodeTexts(const std::vector<std::string>& texts, const Tokenizer& tokenizer,
+// A prompt's ids: BOS first when the tokenizer's configuration adds one, never EOS.
+std::vector<int64_t> promptIds(const TokenizerSetup& tok, const std::string& text);
+
+// Tokenizes texts (with BOS/EOS as the tokenizer's configuration says) into [N, context]
+// input and target tensors as described above; texts with fewer than 2 tokens are skipped.
+DataSplit encodeTexts(const std::vector<std::string>& texts, const TokenizerSetup& tok,
                       int context);
 
 // The text task with the given index (0 = upstream, 1 = downstream): up to test_size test

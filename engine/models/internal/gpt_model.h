@@ -10,8 +10,7 @@
 
 #include <torch/torch.h>
 
-#include "engine/models/internal/models.h"
-#include "engine/models/internal/safetensors.h"
+#include "engine/models/internal/language_model.h"
 
 namespace forgetlab {
 
@@ -24,14 +23,8 @@ struct GptConfig {
     int n_embd = 128;       // must be divisible by n_head
     int n_positions = 128;  // context length
     double layer_norm_eps = 1e-5;
-};
-
-// Low-rank adapters: y = x W + b + (alpha / rank) (x A) B with A [in, rank], B [rank, out].
-struct LoraConfig {
-    int rank = 0;  // 0 = off
-    double alpha = 16;
-    // Any of "attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj".
-    std::vector<std::string> targets = {"attn.c_attn", "attn.c_proj"};
+    int n_inner = 0;                      // MLP width; 0 = 4 n_embd
+    std::string activation = "gelu_new";  // gelu_new (tanh) | gelu (erf)
 };
 
 // Parameter count of a model with these sizes (no LoRA).
@@ -60,16 +53,24 @@ private:
 TORCH_MODULE(GptConv1D);
 
 // One pre-LayerNorm block: h + attn(ln_1(h)), then h + mlp(ln_2(h)).
-class GptBlockImpl : public torch::nn::Module {
+class GptBlockImpl : public torch::nn::Module, public CheckpointableBlock {
 public:
     GptBlockImpl(const GptConfig& config);
-    torch::Tensor forward(const torch::Tensor& x);
+    // With cache slots (keys, values), x holds new positions after those cached.
+    torch::Tensor forward(const torch::Tensor& x, torch::Tensor* keys = nullptr,
+                          torch::Tensor* values = nullptr);
     GptConv1D conv(const std::string& target) const;  // "attn.c_attn", ...
+    torch::Tensor runBlock(const torch::Tensor& x, const torch::Tensor&,
+                           const torch::Tensor&) override {
+        return forward(x);
+    }
+    std::vector<torch::Tensor> blockParameters() override { return parameters(); }
 
 private:
-    torch::Tensor attention(const torch::Tensor& x);
+    torch::Tensor attention(const torch::Tensor& x, torch::Tensor* keys, torch::Tensor* values);
     int64_t m_nHead;
     double m_eps;
+    bool m_exactGelu;
     torch::nn::LayerNorm m_ln1{nullptr}, m_ln2{nullptr};
     GptConv1D m_cAttn{nullptr}, m_attnProj{nullptr}, m_cFc{nullptr}, m_mlpProj{nullptr};
 };
@@ -80,39 +81,38 @@ TORCH_MODULE(GptBlock);
 // LoRA adds h.{i}.<target>.lora.A / .lora.B. Attention is plain matmul/softmax/masked_fill
 // so double backward (Hessian tools, SAM) works through it. Initialised from torch's global
 // generator (GPT-2 init): seed it first.
-class GptModel : public ForgetModel {
+class GptModel : public LanguageModel {
 public:
-    explicit GptModel(const GptConfig& config, const LoraConfig& lora = {});
+    explicit GptModel(const GptConfig& config, const LoraConfig& lora = {0, 16, {}});
 
     // input int64 [B, T] token ids with T <= n_positions; head is ignored. Logits [B, T, V].
     torch::Tensor forward(const torch::Tensor& input, int head = 0) override;
-    int numHeads() const override { return 1; }
+    torch::Tensor forwardCached(const torch::Tensor& input, KvCache& cache) override;
     const GptConfig& config() const { return m_config; }
+    const LmArchitecture& architecture() const override { return m_arch; }
+    // BOS / EOS ids a config.json gave (kept for export).
+    void setTokenIds(int bos, int eos) {
+        m_arch.bos_token_id = bos;
+        m_arch.eos_token_id = eos;
+    }
 
-    // Adds adapters to the targeted projections and freezes every base weight. Throws
-    // std::invalid_argument for a bad rank or target, or when adapters are already present.
-    void enableLora(const LoraConfig& lora);
-    bool hasLora() const { return m_lora.rank > 0; }
-    const LoraConfig& loraConfig() const { return m_lora; }
+    // Adds adapters to the targeted projections (empty targets: attn.c_attn, attn.c_proj)
+    // and freezes every base weight. Throws std::invalid_argument for a bad rank or target,
+    // or when adapters are already present.
+    void enableLora(const LoraConfig& lora) override;
     // Folds scale A B into each targeted weight, removes the adapters and makes the base
     // weights trainable again. No-op without adapters.
-    void mergeLora();
-    int64_t trainableParameterCount() const;
+    void mergeLora() override;
     std::vector<torch::Tensor> trainableParameters() const;
     // The Hugging Face tensors (no LoRA names) with any adapters folded in; the model itself
     // is left unchanged. Detached views or copies.
-    NamedTensors gpt2Tensors();
-
-    // Autoregressive continuation: crops the context to the last n_positions tokens, no grad,
-    // temperature 0 = greedy (argmax), else sampling from softmax(logits / temperature) with
-    // std::mt19937_64 seeded by `seed` (deterministic). Returns only the new tokens. Throws
-    // std::invalid_argument for an empty prompt or a token outside [0, vocab_size).
-    std::vector<int64_t> generate(const std::vector<int64_t>& prompt, int maxNewTokens,
-                                  double temperature, uint64_t seed);
+    NamedTensors hfTensors() override;
+    NamedTensors gpt2Tensors() { return hfTensors(); }
 
 private:
+    torch::Tensor run(const torch::Tensor& input, KvCache* cache);
     GptConfig m_config;
-    LoraConfig m_lora;
+    LmArchitecture m_arch;
     torch::nn::Embedding m_wte{nullptr}, m_wpe{nullptr};
     torch::nn::ModuleList m_blocks{nullptr};
     torch::nn::LayerNorm m_lnF{nullptr};

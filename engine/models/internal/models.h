@@ -59,6 +59,11 @@ private:
 
 torch::Tensor activate(const torch::Tensor& x, const std::string& activation);
 
+// The architecture of a model.kind "gpt" configuration: the checkpoint's config.json, or
+// model.gpt.family with the size fields; vocab_size is `vocab` (the task's output count).
+struct LmArchitecture;
+LmArchitecture languageArchitecture(const ModelConfig& config, int vocab);
+
 // Builds the configured model. headOutputs: output count of each head (one entry for a
 // shared head). Initialised from torch's global generator: seed it first.
 std::shared_ptr<ForgetModel> buildModel(const ModelConfig& config,

@@ -1,0 +1,757 @@
+#include "engine/models/model_folder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/devices.h"
+
+namespace forgetlab {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kFamilies = {"gpt2",     "llama", "mistral", "qwen2",
+                                            "gpt_neox", "olmo",  "olmo2"};
+
+bool llamaLike(const std::string& f) {
+    return f == "llama" || f == "mistral" || f == "qwen2" || f == "olmo" || f == "olmo2";
+}
+
+json readJsonFile(const std::string& path, const std::string& what) {
+    std::ifstream in(path);
+    if (!in) throw ModelFolderError(path + ": cannot open (" + what + ")");
+    try {
+        return json::parse(in);
+    } catch (const std::exception& e) {
+        throw ModelFolderError(path + ": not valid JSON (" + std::string(e.what()) +
+                               "); the file is truncated or damaged: download it again");
+    }
+}
+
+// Reads typed fields of one config.json, naming the file and field in every error.
+class ConfigFields {
+public:
+    ConfigFields(const json& j, std::string path) : m_j(j), m_path(std::move(path)) {}
+
+    bool has(const char* key) const { return m_j.contains(key) && !m_j[key].is_null(); }
+
+    int positive(const char* key, int fallback, bool required = false) const {
+        if (!has(key)) {
+            if (required)
+                throw ModelFolderError(m_path + ": missing field '" + key +
+                                       "' (this model_type needs it)");
+            return fallback;
+        }
+        const json& v = m_j[key];
+        if (!v.is_number_integer() || v.get<int64_t>() <= 0 || v.get<int64_t>() > (1 << 30))
+            throw ModelFolderError(m_path + ": field '" + key + "' is " + v.dump() +
+                                   ": it must be a positive integer");
+        return v.get<int>();
+    }
+    double number(const char* key, double fallback, bool mustBePositive = true) const {
+        if (!has(key)) return fallback;
+        const json& v = m_j[key];
+        if (!v.is_number() || !std::isfinite(v.get<double>()) ||
+            (mustBePositive && !(v.get<double>() > 0)))
+            throw ModelFolderError(m_path + ": field '" + key + "' is " + v.dump() +
+                                   ": it must be a positive number");
+        return v.get<double>();
+    }
+    bool boolean(const char* key, bool fallback) const {
+        if (!has(key)) return fallback;
+        if (!m_j[key].is_boolean())
+            throw ModelFolderError(m_path + ": field '" + key + "' is " + m_j[key].dump() +
+                                   ": it must be true or false");
+        return m_j[key].get<bool>();
+    }
+    std::string text(const char* key, const std::string& fallback) const {
+        if (!has(key)) return fallback;
+        if (!m_j[key].is_string())
+            throw ModelFolderError(m_path + ": field '" + key + "' is " + m_j[key].dump() +
+                                   ": it must be a string");
+        return m_j[key].get<std::string>();
+    }
+    // A token id, or a list of them (the first counts); -1 when absent.
+    int tokenId(const char* key) const {
+        if (!has(key)) return -1;
+        const json& v = m_j[key].is_array() && !m_j[key].empty() ? m_j[key][0] : m_j[key];
+        return v.is_number_integer() ? v.get<int>() : -1;
+    }
+    const json& raw(const char* key) const { return m_j[key]; }
+    const std::string& path() const { return m_path; }
+
+private:
+    const json& m_j;
+    std::string m_path;
+};
+
+void readRopeScaling(const ConfigFields& f, LmArchitecture& a) {
+    if (!f.has("rope_scaling")) return;
+    const json& r = f.raw("rope_scaling");
+    if (!r.is_object())
+        throw ModelFolderError(f.path() + ": field 'rope_scaling' is " + r.dump() +
+                               ": it must be null or an object with rope_type");
+    std::string kind = r.contains("rope_type") && r["rope_type"].is_string()
+                           ? r["rope_type"].get<std::string>()
+                       : r.contains("type") && r["type"].is_string() ? r["type"].get<std::string>()
+                                                                     : "";
+    if (kind == "default") return;
+    auto number = [&](const char* key, double fallback) {
+        if (!r.contains(key) || r[key].is_null()) return fallback;
+        if (!r[key].is_number() || !(r[key].get<double>() > 0))
+            throw ModelFolderError(f.path() + ": rope_scaling." + key + " is " + r[key].dump() +
+                                   ": it must be a positive number");
+        return r[key].get<double>();
+    };
+    if (kind == "linear") {
+        a.rope_scaling = "linear";
+        a.rope_factor = number("factor", 1.0);
+    } else if (kind == "llama3") {
+        a.rope_scaling = "llama3";
+        a.rope_factor = number("factor", 8.0);
+        a.rope_low_freq_factor = number("low_freq_factor", 1.0);
+        a.rope_high_freq_factor = number("high_freq_factor", 4.0);
+        a.rope_original_max_positions =
+            int(number("original_max_position_embeddings", double(a.max_positions)));
+        if (!(a.rope_high_freq_factor > a.rope_low_freq_factor))
+            throw ModelFolderError(f.path() +
+                                   ": rope_scaling.high_freq_factor must be larger than "
+                                   "low_freq_factor");
+    } else {
+        throw ModelFolderError(f.path() + ": rope_scaling type '" + kind +
+                               "' is not implemented; ForgetLab supports rope_scaling null, "
+                               "\"linear\" and \"llama3\" (docs/models.md)");
+    }
+}
+
+std::string checkActivation(const ConfigFields& f, const char* key, const std::string& fallback,
+                            const std::vector<std::string>& allowed) {
+    std::string act = f.text(key, fallback);
+    if (act == "gelu_pytorch_tanh" || act == "gelu_fast") act = "gelu_new";
+    if (std::find(allowed.begin(), allowed.end(), act) == allowed.end()) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        throw ModelFolderError(f.path() + ": " + key + " '" + f.text(key, fallback) +
+                               "' is not implemented for this family; supported: " + list);
+    }
+    return act;
+}
+
+void validateShape(const LmArchitecture& a, const std::string& path) {
+    if (a.family == "gpt2" || a.family == "gpt_neox") {
+        if (a.hidden_size % a.num_heads != 0)
+            throw ModelFolderError(path + ": the hidden size " + std::to_string(a.hidden_size) +
+                                   " is not divisible by the number of heads " +
+                                   std::to_string(a.num_heads));
+    }
+    if (a.num_heads % a.num_kv_heads != 0)
+        throw ModelFolderError(path + ": num_attention_heads " + std::to_string(a.num_heads) +
+                               " is not a multiple of num_key_value_heads " +
+                               std::to_string(a.num_kv_heads) +
+                               " (grouped-query attention shares each key/value head among "
+                               "the same number of query heads)");
+    if (a.head_dim % 2 != 0 && a.family != "gpt2")
+        throw ModelFolderError(path + ": head_dim " + std::to_string(a.head_dim) +
+                               " is odd; rotary embeddings need an even head dimension");
+}
+
+std::string tokenizerFiles(const fs::path& dir) {
+    if (fs::exists(dir / "tokenizer.json")) return "tokenizer.json";
+    if (fs::exists(dir / "tokenizer.model")) return "tokenizer.model";
+    if (fs::exists(dir / "vocab.json") && fs::exists(dir / "merges.txt"))
+        return "vocab.json+merges.txt";
+    return "none";
+}
+
+struct HeaderEntry {
+    std::string dtype;
+    std::vector<int64_t> shape;
+    int64_t bytes = 0;
+};
+using HeaderSummary = std::map<std::string, HeaderEntry>;
+
+using Shapes = std::map<std::string, std::vector<int64_t>>;
+
+// Every tensor a folder of this architecture must hold, with its shape (Hugging Face names).
+Shapes expectedTensors(const LmArchitecture& a) {
+    const int64_t E = a.hidden_size, V = a.vocab_size, I = a.intermediate_size;
+    const int64_t Q = int64_t(a.num_heads) * a.head_dim, K = int64_t(a.num_kv_heads) * a.head_dim;
+    Shapes s;
+    auto linear = [&](const std::string& name, int64_t in, int64_t out, bool bias) {
+        s[name + ".weight"] = {out, in};
+        if (bias) s[name + ".bias"] = {out};
+    };
+    if (a.family == "gpt2") {
+        s["wte.weight"] = {V, E};
+        s["wpe.weight"] = {a.max_positions, E};
+        for (int i = 0; i < a.num_layers; ++i) {
+            const std::string h = "h." + std::to_string(i) + ".";
+            for (const char* ln : {"ln_1", "ln_2"})
+                s[h + ln + ".weight"] = s[h + ln + ".bias"] = {E};
+            // Conv1D keeps weights as [in, out].
+            s[h + "attn.c_attn.weight"] = {E, 3 * E};
+            s[h + "attn.c_attn.bias"] = {3 * E};
+            s[h + "attn.c_proj.weight"] = {E, E};
+            s[h + "attn.c_proj.bias"] = {E};
+            s[h + "mlp.c_fc.weight"] = {E, I};
+            s[h + "mlp.c_fc.bias"] = {I};
+            s[h + "mlp.c_proj.weight"] = {I, E};
+            s[h + "mlp.c_proj.bias"] = {E};
+        }
+        s["ln_f.weight"] = s["ln_f.bias"] = {E};
+        return s;
+    }
+    if (a.family == "gpt_neox") {
+        s["gpt_neox.embed_in.weight"] = {V, E};
+        for (int i = 0; i < a.num_layers; ++i) {
+            const std::string l = "gpt_neox.layers." + std::to_string(i) + ".";
+            for (const char* ln : {"input_layernorm", "post_attention_layernorm"})
+                s[l + ln + ".weight"] = s[l + ln + ".bias"] = {E};
+            linear(l + "attention.query_key_value", E, 3 * E, a.qkv_bias);
+            linear(l + "attention.dense", E, E, a.o_bias);
+            linear(l + "mlp.dense_h_to_4h", E, I, a.mlp_bias);
+            linear(l + "mlp.dense_4h_to_h", I, E, a.mlp_bias);
+        }
+        s["gpt_neox.final_layer_norm.weight"] = s["gpt_neox.final_layer_norm.bias"] = {E};
+        if (!a.tie_word_embeddings) s["embed_out.weight"] = {V, E};
+        return s;
+    }
+    s["model.embed_tokens.weight"] = {V, E};
+    for (int i = 0; i < a.num_layers; ++i) {
+        const std::string l = "model.layers." + std::to_string(i) + ".";
+        if (a.family != "olmo" && a.family != "olmo2") s[l + "input_layernorm.weight"] = {E};
+        linear(l + "self_attn.q_proj", E, Q, a.qkv_bias);
+        linear(l + "self_attn.k_proj", E, K, a.qkv_bias);
+        linear(l + "self_attn.v_proj", E, K, a.qkv_bias);
+        linear(l + "self_attn.o_proj", Q, E, a.o_bias);
+        if (a.family == "olmo2") {
+            s[l + "self_attn.q_norm.weight"] = {Q};
+            s[l + "self_attn.k_norm.weight"] = {K};
+            s[l + "post_feedforward_layernorm.weight"] = {E};
+        }
+        if (a.family != "olmo") s[l + "post_attention_layernorm.weight"] = {E};
+        linear(l + "mlp.gate_proj", E, I, a.mlp_bias);
+        linear(l + "mlp.up_proj", E, I, a.mlp_bias);
+        linear(l + "mlp.down_proj", I, E, a.mlp_bias);
+    }
+    if (a.family != "olmo") s["model.norm.weight"] = {E};
+    if (!a.tie_word_embeddings) s["lm_head.weight"] = {V, E};
+    return s;
+}
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string shapeText(const std::vector<int64_t>& shape) {
+    std::string t = "[";
+    for (size_t i = 0; i < shape.size(); ++i) t += (i ? ", " : "") + std::to_string(shape[i]);
+    return t + "]";
+}
+
+// The JSON header of a safetensors file, without reading its tensors.
+HeaderSummary readSafetensorsHeader(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ModelFolderError(path + ": cannot open");
+    unsigned char len[8];
+    if (!in.read(reinterpret_cast<char*>(len), 8))
+        throw ModelFolderError(path + ": too short for a safetensors header (truncated?)");
+    uint64_t n = 0;
+    for (int i = 0; i < 8; ++i) n |= uint64_t(len[i]) << (8 * i);
+    if (n == 0 || n > (100u << 20))
+        throw ModelFolderError(path + ": header length " + std::to_string(n) +
+                               " is not plausible: not a safetensors file");
+    std::string text(n, '\0');
+    if (!in.read(text.data(), std::streamsize(n)))
+        throw ModelFolderError(path + ": the header is cut short (truncated file)");
+    json h;
+    try {
+        h = json::parse(text);
+    } catch (const std::exception&) {
+        throw ModelFolderError(path + ": the safetensors header is not valid JSON");
+    }
+    HeaderSummary out;
+    for (auto it = h.begin(); it != h.end(); ++it) {
+        if (it.key() == "__metadata__") continue;
+        const json& e = it.value();
+        if (!e.is_object() || !e.contains("dtype") || !e.contains("data_offsets") ||
+            !e["data_offsets"].is_array() || e["data_offsets"].size() != 2)
+            throw ModelFolderError(path + ": tensor '" + it.key() + "' has a malformed entry");
+        HeaderEntry& entry = out[it.key()];
+        entry.dtype = e["dtype"].is_string() ? e["dtype"].get<std::string>() : "?";
+        if (e.contains("shape") && e["shape"].is_array())
+            for (const auto& d : e["shape"])
+                if (d.is_number_integer()) entry.shape.push_back(d.get<int64_t>());
+        entry.bytes = e["data_offsets"][1].get<int64_t>() - e["data_offsets"][0].get<int64_t>();
+    }
+    return out;
+}
+
+int64_t memAvailable() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    int64_t value = 0;
+    std::string unit;
+    while (in >> key >> value >> unit)
+        if (key == "MemAvailable:") return value * 1024;
+    return 0;
+}
+
+}  // namespace
+
+std::string supportedFamilies() {
+    std::string s;
+    for (const auto& f : kFamilies) s += (s.empty() ? "" : ", ") + f;
+    return s;
+}
+
+bool isSupportedFamily(const std::string& family) {
+    return std::find(kFamilies.begin(), kFamilies.end(), family) != kFamilies.end();
+}
+
+LmArchitecture readHfConfig(const std::string& path) {
+    const json j = readJsonFile(path, "a Hugging Face config.json is needed");
+    if (!j.is_object()) throw ModelFolderError(path + ": not a JSON object");
+    ConfigFields f(j, path);
+    if (!f.has("model_type"))
+        throw ModelFolderError(
+            path + ": missing field 'model_type'; supported model types: " + supportedFamilies());
+    LmArchitecture a;
+    a.family = f.text("model_type", "");
+    if (!isSupportedFamily(a.family))
+        throw ModelFolderError(path + ": model_type '" + a.family +
+                               "' is not supported; ForgetLab builds " + supportedFamilies() +
+                               " (decoder-only language models)");
+    a.bos_token_id = f.tokenId("bos_token_id");
+    a.eos_token_id = f.tokenId("eos_token_id");
+    a.vocab_size = f.positive("vocab_size", 0, true);
+    if (a.family == "gpt2") {
+        a.num_layers = f.positive("n_layer", 0, true);
+        a.num_heads = f.positive("n_head", 0, true);
+        a.hidden_size = f.positive("n_embd", 0, true);
+        a.max_positions =
+            f.has("n_positions") ? f.positive("n_positions", 0) : f.positive("n_ctx", 0, true);
+        a.norm_eps = f.number("layer_norm_epsilon", 1e-5);
+        a.intermediate_size = f.positive("n_inner", 4 * a.hidden_size);
+        a.hidden_act = checkActivation(f, "activation_function", "gelu_new", {"gelu_new", "gelu"});
+        a.num_kv_heads = a.num_heads;
+        if (a.hidden_size % a.num_heads != 0)
+            throw ModelFolderError(path + ": field 'n_embd' (" + std::to_string(a.hidden_size) +
+                                   ") is not divisible by field 'n_head' (" +
+                                   std::to_string(a.num_heads) + ")");
+        a.head_dim = a.hidden_size / a.num_heads;
+        a.tie_word_embeddings = f.boolean("tie_word_embeddings", true);
+        if (!a.tie_word_embeddings)
+            throw ModelFolderError(path +
+                                   ": tie_word_embeddings false is not implemented for gpt2 "
+                                   "(GPT-2's head is its token embedding)");
+        a.qkv_bias = a.o_bias = a.mlp_bias = true;
+        return a;
+    }
+    a.hidden_size = f.positive("hidden_size", 0, true);
+    a.num_layers = f.positive("num_hidden_layers", 0, true);
+    a.num_heads = f.positive("num_attention_heads", 0, true);
+    a.num_kv_heads = f.positive("num_key_value_heads", a.num_heads);
+    a.intermediate_size = f.positive("intermediate_size", 0, true);
+    a.max_positions = f.positive("max_position_embeddings", 0, true);
+    a.head_dim = f.positive("head_dim", a.hidden_size / a.num_heads);
+    if (!f.has("head_dim") && a.hidden_size % a.num_heads != 0)
+        throw ModelFolderError(path + ": hidden_size " + std::to_string(a.hidden_size) +
+                               " is not divisible by num_attention_heads " +
+                               std::to_string(a.num_heads) + " and there is no head_dim");
+    if (a.family == "gpt_neox") {
+        a.norm_eps = f.number("layer_norm_eps", 1e-5);
+        a.rotary_pct = f.number("rotary_pct", 0.25);
+        if (a.rotary_pct > 1.0)
+            throw ModelFolderError(path + ": rotary_pct " + std::to_string(a.rotary_pct) +
+                                   " is above 1: it is the share of each head's dims rotated");
+        a.rope_theta = f.number("rotary_emb_base", f.number("rope_theta", 10000.0));
+        a.parallel_residual = f.boolean("use_parallel_residual", true);
+        a.hidden_act = checkActivation(f, "hidden_act", "gelu", {"gelu", "gelu_new", "relu"});
+        a.tie_word_embeddings = f.boolean("tie_word_embeddings", false);
+        a.qkv_bias = a.o_bias = f.boolean("attention_bias", true);
+        a.mlp_bias = true;
+        a.num_kv_heads = a.num_heads;
+        if (f.has("head_dim") && a.head_dim != a.hidden_size / a.num_heads)
+            throw ModelFolderError(path +
+                                   ": gpt_neox with a head_dim other than hidden_size / "
+                                   "num_attention_heads is not implemented");
+        readRopeScaling(f, a);
+        validateShape(a, path);
+        return a;
+    }
+    // llama, mistral, qwen2, olmo, olmo2.
+    a.norm_eps = a.family == "olmo" ? 1e-5 : f.number("rms_norm_eps", 1e-6);
+    a.rope_theta = f.number("rope_theta", 10000.0);
+    a.hidden_act = checkActivation(f, "hidden_act", "silu", {"silu"});
+    a.tie_word_embeddings = f.boolean("tie_word_embeddings", false);
+    const bool attentionBias = f.boolean("attention_bias", false);
+    a.qkv_bias = a.family == "qwen2" ? true : attentionBias;
+    a.o_bias = a.family == "qwen2" ? false : attentionBias;
+    a.mlp_bias = f.boolean("mlp_bias", false);
+    if (f.has("partial_rotary_factor") && f.number("partial_rotary_factor", 1.0) != 1.0)
+        throw ModelFolderError(path +
+                               ": partial_rotary_factor other than 1 is not implemented "
+                               "for " +
+                               a.family);
+    if (a.family == "olmo") {
+        if (f.has("clip_qkv")) a.clip_qkv = f.number("clip_qkv", 0.0);
+    }
+    if (a.family == "mistral" && f.has("sliding_window"))
+        a.sliding_window = f.positive("sliding_window", 0);
+    if (a.family == "qwen2" && f.boolean("use_sliding_window", false))
+        throw ModelFolderError(path +
+                               ": use_sliding_window true (Qwen2's per-layer windows from "
+                               "max_window_layers) is not implemented; set it to false");
+    a.rotary_pct = 1.0;
+    readRopeScaling(f, a);
+    validateShape(a, path);
+    return a;
+}
+
+std::string hfConfigJson(const LmArchitecture& a) {
+    json j;
+    j["model_type"] = a.family;
+    j["vocab_size"] = a.vocab_size;
+    if (a.bos_token_id >= 0) j["bos_token_id"] = a.bos_token_id;
+    if (a.eos_token_id >= 0) j["eos_token_id"] = a.eos_token_id;
+    j["torch_dtype"] = "float32";
+    if (a.family == "gpt2") {
+        j["architectures"] = {"GPT2LMHeadModel"};
+        j["n_layer"] = a.num_layers;
+        j["n_head"] = a.num_heads;
+        j["n_embd"] = a.hidden_size;
+        j["n_positions"] = a.max_positions;
+        j["n_ctx"] = a.max_positions;
+        j["layer_norm_epsilon"] = a.norm_eps;
+        j["activation_function"] = a.hidden_act;
+        if (a.intermediate_size != 4 * a.hidden_size) j["n_inner"] = a.intermediate_size;
+        j["tie_word_embeddings"] = true;
+        return j.dump(2);
+    }
+    j["hidden_size"] = a.hidden_size;
+    j["num_hidden_layers"] = a.num_layers;
+    j["num_attention_heads"] = a.num_heads;
+    j["intermediate_size"] = a.intermediate_size;
+    j["max_position_embeddings"] = a.max_positions;
+    j["hidden_act"] = a.hidden_act;
+    j["tie_word_embeddings"] = a.tie_word_embeddings;
+    if (a.rope_scaling == "linear")
+        j["rope_scaling"] = {{"rope_type", "linear"}, {"factor", a.rope_factor}};
+    else if (a.rope_scaling == "llama3")
+        j["rope_scaling"] = {{"rope_type", "llama3"},
+                             {"factor", a.rope_factor},
+                             {"low_freq_factor", a.rope_low_freq_factor},
+                             {"high_freq_factor", a.rope_high_freq_factor},
+                             {"original_max_position_embeddings", a.rope_original_max_positions}};
+    else
+        j["rope_scaling"] = nullptr;
+    if (a.family == "gpt_neox") {
+        j["architectures"] = {"GPTNeoXForCausalLM"};
+        j["layer_norm_eps"] = a.norm_eps;
+        j["rotary_pct"] = a.rotary_pct;
+        j["rotary_emb_base"] = a.rope_theta;
+        j["use_parallel_residual"] = a.parallel_residual;
+        j["attention_bias"] = a.qkv_bias;
+        return j.dump(2);
+    }
+    static const std::map<std::string, std::string> kArch = {{"llama", "LlamaForCausalLM"},
+                                                             {"mistral", "MistralForCausalLM"},
+                                                             {"qwen2", "Qwen2ForCausalLM"},
+                                                             {"olmo", "OlmoForCausalLM"},
+                                                             {"olmo2", "Olmo2ForCausalLM"}};
+    j["architectures"] = {kArch.at(a.family)};
+    j["num_key_value_heads"] = a.num_kv_heads;
+    j["head_dim"] = a.head_dim;
+    j["rope_theta"] = a.rope_theta;
+    if (a.family != "olmo") j["rms_norm_eps"] = a.norm_eps;
+    if (a.family != "qwen2") j["attention_bias"] = a.qkv_bias;
+    j["mlp_bias"] = a.mlp_bias;
+    if (a.family == "olmo") j["clip_qkv"] = a.clip_qkv > 0 ? json(a.clip_qkv) : json(nullptr);
+    if (a.family == "mistral")
+        j["sliding_window"] = a.sliding_window > 0 ? json(a.sliding_window) : json(nullptr);
+    if (a.family == "qwen2") j["use_sliding_window"] = false;
+    return j.dump(2);
+}
+
+LmArchitecture architectureFromSizes(const std::string& family, int layers, int heads, int embd,
+                                     int context, int vocab) {
+    if (!isSupportedFamily(family))
+        throw ModelFolderError("model.gpt.family '" + family + "' is not supported; use one of " +
+                               supportedFamilies());
+    LmArchitecture a;
+    a.family = family;
+    a.num_layers = layers;
+    a.num_heads = heads;
+    a.num_kv_heads = heads;
+    a.hidden_size = embd;
+    a.head_dim = heads > 0 ? embd / heads : 0;
+    a.max_positions = context;
+    a.vocab_size = vocab;
+    if (family == "gpt2") {
+        a.intermediate_size = 4 * embd;
+        a.hidden_act = "gelu_new";
+        a.norm_eps = 1e-5;
+        return a;
+    }
+    if (family == "gpt_neox") {
+        a.intermediate_size = 4 * embd;
+        a.hidden_act = "gelu";
+        a.rotary_pct = 0.25;
+        a.parallel_residual = true;
+        a.tie_word_embeddings = false;
+        a.norm_eps = 1e-5;
+        return a;
+    }
+    a.intermediate_size = (8 * embd / 3 + 31) / 32 * 32;
+    a.hidden_act = "silu";
+    a.norm_eps = family == "olmo" ? 1e-5 : 1e-6;
+    a.tie_word_embeddings = false;
+    a.qkv_bias = family == "qwen2";
+    a.o_bias = false;
+    a.mlp_bias = false;
+    return a;
+}
+
+int64_t parameterCount(const LmArchitecture& a) {
+    const int64_t E = a.hidden_size, V = a.vocab_size, I = a.intermediate_size, L = a.num_layers;
+    if (a.family == "gpt2") {
+        const int64_t block = 4 * E + E * 3 * E + 3 * E + E * E + E + E * I + I + I * E + E;
+        return V * E + int64_t(a.max_positions) * E + L * block + 2 * E;
+    }
+    if (a.family == "gpt_neox") {
+        const int64_t attnBias = a.qkv_bias ? 3 * E + E : 0;
+        const int64_t block = 4 * E + E * 3 * E + E * E + attnBias + E * I + I + I * E + E;
+        return V * E + L * block + 2 * E + (a.tie_word_embeddings ? 0 : V * E);
+    }
+    const int64_t Q = int64_t(a.num_heads) * a.head_dim, K = int64_t(a.num_kv_heads) * a.head_dim;
+    int64_t block = E * Q + 2 * E * K + Q * E + 3 * E * I;
+    if (a.qkv_bias) block += Q + 2 * K;
+    if (a.o_bias) block += E;
+    if (a.mlp_bias) block += 2 * I + E;
+    int64_t norms = 2 * E, finalNorm = E;
+    if (a.family == "olmo") norms = finalNorm = 0;
+    if (a.family == "olmo2") norms = 2 * E + Q + K;
+    return V * E + L * (block + norms) + finalNorm + (a.tie_word_embeddings ? 0 : V * E);
+}
+
+const std::vector<std::string>& loraTargetsOf(const std::string& family) {
+    static const std::vector<std::string> gpt2 = {"attn.c_attn", "attn.c_proj", "mlp.c_fc",
+                                                  "mlp.c_proj"};
+    static const std::vector<std::string> llama = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                                   "gate_proj", "up_proj", "down_proj"};
+    static const std::vector<std::string> neox = {"query_key_value", "dense", "dense_h_to_4h",
+                                                  "dense_4h_to_h"};
+    static const std::vector<std::string> none;
+    if (family == "gpt2") return gpt2;
+    if (family == "gpt_neox") return neox;
+    if (llamaLike(family)) return llama;
+    return none;
+}
+
+const std::vector<std::string>& defaultLoraTargets(const std::string& family) {
+    static const std::vector<std::string> gpt2 = {"attn.c_attn", "attn.c_proj"};
+    static const std::vector<std::string> llama = {"q_proj", "v_proj"};
+    static const std::vector<std::string> neox = {"query_key_value"};
+    static const std::vector<std::string> none;
+    if (family == "gpt2") return gpt2;
+    if (family == "gpt_neox") return neox;
+    if (llamaLike(family)) return llama;
+    return none;
+}
+
+int64_t loraParameterCount(const LmArchitecture& a, int rank,
+                           const std::vector<std::string>& targets) {
+    if (rank <= 0) return 0;
+    const int64_t E = a.hidden_size, I = a.intermediate_size;
+    const int64_t Q = int64_t(a.num_heads) * a.head_dim, K = int64_t(a.num_kv_heads) * a.head_dim;
+    const std::map<std::string, std::pair<int64_t, int64_t>> dims =
+        a.family == "gpt2"
+            ? std::map<std::string, std::pair<int64_t, int64_t>>{{"attn.c_attn", {E, 3 * E}},
+                                                                 {"attn.c_proj", {E, E}},
+                                                                 {"mlp.c_fc", {E, I}},
+                                                                 {"mlp.c_proj", {I, E}}}
+        : a.family == "gpt_neox"
+            ? std::map<std::string, std::pair<int64_t, int64_t>>{{"query_key_value", {E, 3 * E}},
+                                                                 {"dense", {E, E}},
+                                                                 {"dense_h_to_4h", {E, I}},
+                                                                 {"dense_4h_to_h", {I, E}}}
+            : std::map<std::string, std::pair<int64_t, int64_t>>{
+                  {"q_proj", {E, Q}},   {"k_proj", {E, K}},    {"v_proj", {E, K}},
+                  {"o_proj", {Q, E}},   {"gate_proj", {E, I}}, {"up_proj", {E, I}},
+                  {"down_proj", {I, E}}};
+    int64_t perLayer = 0;
+    std::set<std::string> seen;
+    for (const auto& t : targets) {
+        auto it = dims.find(t);
+        if (it == dims.end() || !seen.insert(t).second) continue;
+        perLayer += (it->second.first + it->second.second) * rank;
+    }
+    return perLayer * a.num_layers;
+}
+
+ModelFolderInfo inspectModelFolder(const std::string& dirName) {
+    const fs::path dir(dirName);
+    if (!fs::is_directory(dir))
+        throw ModelFolderError(dirName +
+                               ": not a folder; give the folder a Hugging Face download "
+                               "left (config.json, model.safetensors, tokenizer files)");
+    const fs::path config = dir / "config.json";
+    if (!fs::exists(config))
+        throw ModelFolderError(config.string() +
+                               " does not exist: a model folder needs the Hugging Face "
+                               "config.json beside its weights");
+    ModelFolderInfo info;
+    info.dir = dirName;
+    info.arch = readHfConfig(config.string());
+    info.parameters = parameterCount(info.arch);
+    info.tokenizer_kind = tokenizerFiles(dir);
+    std::vector<std::string> files;
+    const fs::path single = dir / "model.safetensors", index = dir / "model.safetensors.index.json";
+    if (fs::exists(single)) {
+        info.weights_file = "model.safetensors";
+        files.push_back(single.string());
+    } else if (fs::exists(index)) {
+        info.weights_file = "model.safetensors.index.json";
+        const json j = readJsonFile(index.string(), "the index of a sharded checkpoint");
+        if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
+            throw ModelFolderError(index.string() +
+                                   ": has no \"weight_map\" object (name -> shard file)");
+        std::set<std::string> shards;
+        for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
+            if (!it.value().is_string())
+                throw ModelFolderError(index.string() + ": weight_map entry '" + it.key() +
+                                       "' is not a file name");
+            shards.insert(it.value().get<std::string>());
+        }
+        for (const auto& s : shards) {
+            if (s.find('/') != std::string::npos || s.find("..") != std::string::npos)
+                throw ModelFolderError(index.string() + ": shard '" + s +
+                                       "' is not a file name inside the folder");
+            if (!fs::exists(dir / s))
+                throw ModelFolderError(index.string() + " names the shard " + s +
+                                       ", which is not in " + dirName +
+                                       ": the download is incomplete; fetch the missing shard");
+            files.push_back((dir / s).string());
+        }
+    } else if (fs::exists(dir / "pytorch_model.bin") ||
+               fs::exists(dir / "pytorch_model.bin.index.json")) {
+        throw ModelFolderError(dirName +
+                               " holds pytorch_model.bin, which ForgetLab does not read (it is a "
+                               "pickle); save the model as safetensors (in Python: "
+                               "model.save_pretrained(dir, safe_serialization=True))");
+    } else {
+        throw ModelFolderError(dirName +
+                               " has no weights: expected model.safetensors or "
+                               "model.safetensors.index.json beside config.json");
+    }
+    std::set<std::string> dtypes;
+    Shapes expected = expectedTensors(info.arch);
+    const std::string model = info.arch.family + " model (" + std::to_string(info.arch.num_layers) +
+                              " layers, hidden size " + std::to_string(info.arch.hidden_size) + ")";
+    for (const auto& file : files) {
+        const HeaderSummary h = readSafetensorsHeader(file);
+        for (const auto& [raw, entry] : h) {
+            const std::vector<int64_t>& shape = entry.shape;
+            std::string name = raw;
+            if (info.arch.family == "gpt2" && name.rfind("transformer.", 0) == 0)
+                name = name.substr(12);
+            // Buffers of older transformers versions, and a head tied to the embedding.
+            if (endsWith(name, "rotary_emb.inv_freq") || endsWith(name, ".attn.bias") ||
+                endsWith(name, ".attn.masked_bias") || endsWith(name, ".attention.bias") ||
+                endsWith(name, ".attention.masked_bias") ||
+                (info.arch.tie_word_embeddings &&
+                 (name == "lm_head.weight" || name == "embed_out.weight")))
+                continue;
+            auto it = expected.find(name);
+            if (it == expected.end())
+                throw ModelFolderError(file + ": tensor '" + raw + "' is not part of a " + model +
+                                       ": the weights and config.json are from different models");
+            if (it->second != shape)
+                throw ModelFolderError(file + ": tensor '" + raw + "' has shape " +
+                                       shapeText(shape) + " but config.json implies " +
+                                       shapeText(it->second) +
+                                       ": the weights and config.json are from different models");
+            if (entry.dtype != "F32" && entry.dtype != "F16" && entry.dtype != "BF16")
+                throw ModelFolderError(file + ": tensor '" + raw + "' has dtype " + entry.dtype +
+                                       "; ForgetLab reads F32, F16 and BF16 weights: convert "
+                                       "the checkpoint to one of them");
+            dtypes.insert(entry.dtype);
+            info.weight_bytes += entry.bytes;
+            expected.erase(it);
+        }
+    }
+    if (!expected.empty())
+        throw ModelFolderError(dirName + ": tensor '" + expected.begin()->first +
+                               "' is missing, but a " + model +
+                               " needs it: the weights are incomplete or do not belong to this "
+                               "config.json");
+    info.shards = int(files.size());
+    for (const auto& d : dtypes) info.dtype += (info.dtype.empty() ? "" : "+") + d;
+    return info;
+}
+
+std::string formatBytes(int64_t bytes) {
+    char buf[64];
+    const double b = double(bytes);
+    if (b >= 1e9)
+        std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+    else if (b >= 1e6)
+        std::snprintf(buf, sizeof buf, "%.0f MB", b / 1e6);
+    else if (b >= 1e3)
+        std::snprintf(buf, sizeof buf, "%.0f KB", b / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(bytes));
+    return buf;
+}
+
+MemoryEstimate estimateTrainingMemory(const LmArchitecture& arch, int loraRank,
+                                      const std::vector<std::string>& loraTargets,
+                                      const std::string& optimizer, const std::string& device) {
+    MemoryEstimate m;
+    const int64_t params = parameterCount(arch);
+    const std::vector<std::string>& targets =
+        loraTargets.empty() ? defaultLoraTargets(arch.family) : loraTargets;
+    const int64_t adapters = loraParameterCount(arch, loraRank, targets);
+    const int64_t trainable = loraRank > 0 ? adapters : params;
+    m.weights = 4 * (params + adapters);
+    m.gradients = 4 * trainable;
+    const bool adam = optimizer == "adam" || optimizer == "adamw";
+    m.optimizer = (adam ? 8 : 4) * trainable;  // two moments, or SGD's momentum
+    m.total = m.weights + m.gradients + m.optimizer;
+    const bool cuda = device.rfind("cuda", 0) == 0;
+    if (cuda) {
+        const DeviceMemory d = deviceMemory(device);
+        m.available = d.known ? d.total_bytes - d.used_bytes : 0;
+    } else {
+        m.available = memAvailable();
+    }
+    m.fits = m.available <= 0 || m.total <= m.available;
+    m.text = "weights " + formatBytes(m.weights) + " + gradients " + formatBytes(m.gradients) +
+             " + " +
+             (adam ? std::string(optimizer == "adamw" ? "AdamW" : "Adam") + " state "
+                   : std::string("momentum ")) +
+             formatBytes(m.optimizer) + " = " + formatBytes(m.total) + " (activations extra)";
+    if (!m.fits) {
+        m.advice =
+            "train LoRA adapters instead of every weight (model.lora.rank, e.g. 8: "
+            "gradients and optimizer state then cover only the adapters)";
+        if (loraRank > 0)
+            m.advice = "choose a smaller model";
+        else
+            m.advice += ", or choose a smaller model";
+        if (!cuda) m.advice += ", or run on a GPU with more memory (device cuda)";
+    }
+    return m;
+}
+
+}  // namespace forgetlab
