@@ -18,6 +18,8 @@
 //     model stored as BF16, less its RSS just before, over the model's float32 parameter
 //     bytes (target ≤ 1.2).
 // Checkpoints are written by the engine itself into a temporary folder, removed afterwards.
+// --model profile (profile-cache) runs row 12's engine step (row 13's cached generation) alone,
+// --rounds times, for perf (not a row).
 
 #include <algorithm>
 #include <cerrno>
@@ -216,6 +218,45 @@ int runTraining(const BenchArgs& args, ResultRow& row) {
     row.ratio = median(perRoundRatios(engineRate, pythonRate));
     std::fprintf(stderr, "loss after the run: engine %.5f\n", engine.step());
     printRow(row, args.info);
+    return 0;
+}
+
+// Not a row: row 12's engine step alone in a loop, for a profiler (perf, valgrind), like
+// bench/profile_step.cpp. --rounds gives the number of steps.
+int runProfile(const BenchArgs& args) {
+    const LmArchitecture arch =
+        llama(kTrainLayers, kTrainHeads, kTrainEmbd, kTrainContext, kTrainVocab);
+    torch::manual_seed(kSeed);
+    std::shared_ptr<LanguageModel> model = makeLanguageModel(arch, true);
+    const torch::Tensor tokens =
+        torch::randint(0, arch.vocab_size, {kTrainBatch, kTrainContext + 1}, torch::kInt64);
+    LmStep engine(model, tokens);
+    engine.step();
+    const int64_t steps = args.interleave.rounds;
+    const double seconds = engine.run(steps);
+    std::printf("%s: %lld steps in %.3f s (%.1f tokens/s), loss %.5f\n", describe(arch).c_str(),
+                static_cast<long long>(steps), seconds,
+                double(steps * kTrainBatch * kTrainContext) / seconds, engine.step());
+    return 0;
+}
+
+// Not a row: row 13's cached generation alone, --rounds times, for a profiler.
+int runProfileCache(const BenchArgs& args) {
+    const LmArchitecture arch = llama(kGenLayers, kGenHeads, kGenEmbd, kGenContext, kGenVocab);
+    torch::manual_seed(kSeed);
+    std::shared_ptr<LanguageModel> model = makeLanguageModel(arch, true);
+    const torch::Tensor first = torch::randint(0, arch.vocab_size, {kPrompt}, torch::kInt64);
+    const std::vector<int64_t> prompt(first.data_ptr<int64_t>(),
+                                      first.data_ptr<int64_t>() + kPrompt);
+    GenerationOptions o;
+    o.max_new_tokens = kNewTokens;
+    model->generate(prompt, o);
+    const double t0 = nowSeconds();
+    for (int i = 0; i < args.interleave.rounds; ++i) model->generate(prompt, o);
+    const double seconds = nowSeconds() - t0;
+    std::printf("%s: %d cached generations of %d tokens in %.3f s (%.1f tokens/s)\n",
+                describe(arch).c_str(), args.interleave.rounds, kNewTokens, seconds,
+                args.interleave.rounds * kNewTokens / seconds);
     return 0;
 }
 
@@ -495,6 +536,10 @@ int main(int argc, char** argv) {
     }
     const BenchArgs args = parseBenchArgs(argc, argv);
     const std::string mode = args.model == "default" ? "train" : args.model;
+    if (mode == "profile" || mode == "profile-cache") {
+        torch::set_num_threads(args.threads);
+        return mode == "profile" ? runProfile(args) : runProfileCache(args);
+    }
     const std::vector<std::string> modes = {"train", "cache", "load", "rss"};
     const auto it = std::find(modes.begin(), modes.end(), mode);
     if (it == modes.end()) {

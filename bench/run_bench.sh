@@ -59,7 +59,7 @@ ROWS=()
 
 # The benchmarks are built with the project (FORGETLAB_BUILD_BENCH); build any missing.
 if [[ ! -x "$BIN/bench_vs_python" || ! -x "$BIN/bench_flops" || ! -x "$BIN/bench_sam" ||
-  ! -x "$BIN/bench_gpt" ]]; then
+  ! -x "$BIN/bench_gpt" || ! -x "$BIN/bench_lm" ]]; then
   echo "run_bench: building the benchmarks in $BUILD" >&2
   cmake --build "$BUILD" --target forgetlab_benches -j 2 >>"$LOG" 2>&1 ||
     echo "run_bench: building the benchmarks failed (see $LOG)" >&2
@@ -169,6 +169,22 @@ else
   unmeasured 11b "$GPT_GEN" "not measured (no python3 with torch; apt-get install python3-torch)" \
     "(information)"
 fi
+# Rows 12-15: the Hugging Face decoder families (bench/bench_lm.cpp; row 12 needs the Python
+# reference). Each writes its checkpoints with the engine into a temporary folder.
+LM_TRAIN="engine ÷ Python PyTorch training tokens/s, llama 8 layers × 256 hidden, batch 8 × 256 tokens, AdamW"
+LM_CACHE="greedy generation tokens/s with KV cache ÷ without, llama 4 × 256, 8-token prompt + 256 new"
+LM_LOAD="load time (makeLanguageModel + loadHfWeights) ÷ read() time of the same bytes, float32 llama 8 × 512, vocabulary 32000"
+LM_RSS="peak RSS increase while loading a BF16 checkpoint ÷ its float32 parameter bytes, llama 8 × 512, vocabulary 32000"
+if [[ -n $PYTHON ]]; then
+  run_row 12 "$LM_TRAIN" "≥ 1.10" 60 bench_lm --threads "$THREADS" --max-seconds 30 "${PY[@]}" \
+    --model train
+else
+  unmeasured 12 "$LM_TRAIN" "not measured (no python3 with torch; apt-get install python3-torch)" \
+    "≥ 1.10"
+fi
+run_row 13 "$LM_CACHE" "≥ 5.00" 50 bench_lm --threads "$THREADS" --max-seconds 20 --model cache
+run_row 14 "$LM_LOAD" "≤ 1.50" 40 bench_lm --threads "$THREADS" --max-seconds 15 --model load
+run_row 15 "$LM_RSS" "≤ 1.20" 30 bench_lm --threads "$THREADS" --model rss
 # Single-thread variants, as information: on a small VM, 2-thread OpenMP timings swing.
 if ((THREADS != 1)); then
   ONE=(--threads 1 --rounds 11 --max-seconds 20 --info)
@@ -285,6 +301,32 @@ $BUSY_NOTE
     of 112 new tokens after a 16-token prompt, a full forward pass over the context, no KV
     cache, argmax of the last logits), new tokens/s; the log says whether both sides
     generated the same tokens.
+
+12. bench/bench_lm.cpp: the engine's DecoderModel, family llama from architectureFromSizes
+    (8 layers, 4 heads, hidden 256, SwiGLU width 704, RMSNorm, rotate-half RoPE, untied
+    lm_head, byte vocabulary 256, context 256; attention as plain matmul/masked_fill/softmax,
+    LibTorch 1.13's only path), trained with the Runner's step (closure {zeroGrad;
+    taskLoss(forward); backward}, makeOptimizer AdamW lr 3e-4 weight decay 0.01, loss.item())
+    on one fixed batch of 8 random sequences of 256 tokens, against
+    bench/reference/llama_reference.py (the same model written from the formulas as
+    nn.Modules with the same ops, F.cross_entropy, torch.optim.AdamW); tokens/s = 8 x 256 x
+    steps/s. Python loads the folder saveHfModel wrote (model.safetensors, config.json), so
+    both start from identical weights; the log shows both first-step losses.
+13. The same family at 4 layers x 256 (context 512): LanguageModel::generate, greedy, 256 new
+    tokens after an 8-token prompt, with GenerationOptions::use_cache on (one position per
+    new token) over off (the whole context again for every token); new tokens/s. The log
+    says whether both generated the same tokens.
+14. makeLanguageModel(arch, false) + loadHfWeights of a float32 model.safetensors written by
+    saveHfModel (llama 8 x 512, vocabulary 32000, untied: 58 M parameters, 232 MB) against
+    open + read() of the same file into a fresh buffer of its size; page cache warm for both,
+    freed memory trimmed after each (malloc_trim) so that neither reuses faulted-in pages;
+    time over time.
+15. The same model as BF16 (hfTensors converted, saveSafetensors, config.json from
+    hfConfigJson), loaded by a fresh process (bench_lm --rss-child: readHfConfig,
+    makeLanguageModel, loadHfWeights); VmHWM after loading less VmRSS just before, over the
+    float32 parameter bytes (median of 3 children). The loaded float32 parameters alone
+    make 1.00; the rest is the mapped file pages not yet released (the loader releases each
+    tensor's pages once copied). The log gives the float32 folder's figure too.
 
 Rows marked "(information)" are not judged against a target.
 

@@ -21,8 +21,11 @@
 #       pre-trained on English fortunes, fine-tuned on German): forgetlab-cli pre-trains it
 #       first (1,500 steps, several minutes on 2 cores; the app then finds it in the upstream
 #       cache), and the app is grabbed when fine-tuning reaches step 100 (samples at 0, 50, 100).
+#   docs/screenshot-model-folder.png  the Model tab of lm-en-de-lora started from a tiny llama
+#       folder (grouped-query attention) written by tests/fixtures/hf/make_tiny_models.py:
+#       the folder's family, sizes, dtype, tokenizer, LoRA's trainable count and memory.
 # Run from anywhere after building (BUILD=dir, default build/). Pass "main", "landscape", "compare",
-# "sequence", "forgetting" or "language" to make only one of them. Needs xvfb-run (Debian package xvfb).
+# "sequence", "forgetting", "language" or "model" to make only one of them. Needs xvfb-run (Debian package xvfb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -60,4 +63,10 @@ if [[ $which == all || $which == language ]]; then
   xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/language.db" \
     --preset lm-en-de-adamw --start --tab samples \
     --screenshot docs/screenshot-language.png --screenshot-at-step 100
+fi
+if [[ $which == all || $which == model ]]; then
+  /usr/bin/python3 tests/fixtures/hf/make_tiny_models.py "$dir/hf" --only llama-gqa > /dev/null
+  xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/model.db" \
+    --preset lm-en-de-lora --model-folder "$dir/hf/llama-gqa" \
+    --screenshot docs/screenshot-model-folder.png --screenshot-after 2
 fi

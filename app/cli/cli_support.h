@@ -105,6 +105,9 @@ inline int guarded(const std::function<int()>& fn) {
     } catch (const TokenizerError& e) {
         std::cerr << "forgetlab-cli: " << e.what() << "\n";
         return 2;
+    } catch (const std::invalid_argument& e) {  // bad input the engine refused (a prompt…)
+        std::cerr << "forgetlab-cli: " << e.what() << "\n";
+        return 2;
     } catch (const StoreError& e) {
         std::cerr << "forgetlab-cli: " << e.what() << "\n";
         return 1;

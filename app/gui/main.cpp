@@ -3,7 +3,7 @@
 //
 //   forgetlab [--db PATH] [--preset NAME] [--start] [--tab live|landscape]
 //             [--landscape 1d|2d|interp [--grid N]] [--hessian]
-//             [--screenshot FILE --screenshot-after SECONDS]
+//             [--model-folder DIR] [--screenshot FILE --screenshot-after SECONDS]
 //             [--run-presets A,B,... [--seeds N [--seeds-preset NAME]]]
 //
 // --landscape computes a landscape of the selected run (with --start: of the run just
@@ -24,14 +24,19 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QSplitter>
+#include <QTabWidget>
 #include <QFileInfo>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
 #include "app/bridge/main_window.h"
 #include "app/gui/screenshot_script.h"
+#include "ui/setup/setup_panel.h"
 #include "engine/core/presets.h"
+#include "engine/models/model_folder.h"
 #include "engine/store/store.h"
 
 int main(int argc, char** argv) {
@@ -96,8 +101,13 @@ int main(int argc, char** argv) {
     const QCommandLineOption seedsPresetOption(
         QStringLiteral("seeds-preset"), QStringLiteral("Preset for --seeds (default: --preset)."),
         QStringLiteral("NAME"));
+    const QCommandLineOption modelFolderOption(
+        QStringLiteral("model-folder"),
+        QStringLiteral("Start the chosen (language) preset from this Hugging Face model folder "
+                       "and show the Model tab."),
+        QStringLiteral("DIR"));
     parser.addOptions({runPresetsOption, seedsOption, seedsPresetOption, matrixOption,
-                       predictOption, shotStepOption});
+                       predictOption, shotStepOption, modelFolderOption});
     parser.addOptions({dbOption, presetOption, startOption, tabOption, landscapeOption, gridOption,
                        hessianOption, shotOption, afterOption});
     parser.process(app);
@@ -126,6 +136,29 @@ int main(int argc, char** argv) {
                      "forgetting)\n",
                      qPrintable(parser.value(tabOption)));
         return 2;
+    }
+    if (parser.isSet(modelFolderOption)) {
+        forgetlab::ExperimentConfig config = window.setupPanel()->config();
+        config.model.kind = "gpt";
+        config.model.checkpoint =
+            QDir(parser.value(modelFolderOption)).absolutePath().toStdString();
+        for (forgetlab::PhaseConfig* phase : {&config.upstream, &config.downstream})
+            if (phase->task.kind != "text") phase->task.kind = "text";
+        config.upstream.steps = 0;
+        config.model.lora_targets.clear();  // the folder family's defaults
+        config.model.tokenizer = "auto";    // the folder's own tokenizer
+        try {
+            const forgetlab::ModelFolderInfo info =
+                forgetlab::inspectModelFolder(config.model.checkpoint);
+            config.model.context = std::min(config.model.context, info.arch.max_positions);
+        } catch (const std::exception&) {
+            // The Model tab shows what is wrong with the folder.
+        }
+        window.setupPanel()->setConfig(config);
+        if (auto* tabs = window.setupPanel()->findChild<QTabWidget*>(QStringLiteral("setupTabs")))
+            tabs->setCurrentIndex(1);
+        // Room for the folder's summary beside the plots.
+        if (auto* split = window.findChild<QSplitter*>()) split->setSizes({620, 640, 340});
     }
     if (parser.isSet(startOption)) QTimer::singleShot(0, &window, [&window] { window.startRun(); });
 

@@ -36,6 +36,9 @@ PACKAGES=(
   # package wants qmake too, and Qt's platform include folder, mkspecs/linux-g++, is in qmake6)
   qt6-base-dev qt6-base-dev-tools qmake6 qmake6-bin libqt6core6 libqt6test6
   libicu72 libglib2.0-0 libdouble-conversion3 libpcre2-16-0 libb2-1
+  # the tokenizers: PCRE2, utf8proc, SentencePiece, and pkg-config that finds them
+  libpcre2-dev libpcre2-32-0 libpcre2-posix3 libutf8proc-dev libutf8proc2
+  libsentencepiece-dev libsentencepiece0 pkgconf pkgconf-bin libpkgconf3
   # data: the default preset and the image tests (Fashion-MNIST), the language presets
   # and the tokenizer tests (fortunes in English, German, Spanish)
   dataset-fashion-mnist fortunes fortunes-min fortunes-de fortunes-es

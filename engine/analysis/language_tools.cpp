@@ -118,16 +118,17 @@ void exportRunAsGpt2(Store& store, int64_t runId, const std::string& dir, const 
 
 std::string generateFromRun(Store& store, int64_t runId, const std::string& prompt, int tokens,
                             double temperature, uint64_t seed, const std::string& tag) {
-    if (prompt.empty()) throw std::runtime_error("the prompt is empty: give some text to continue");
+    if (prompt.empty())
+        throw std::invalid_argument("the prompt is empty: give some text to continue");
     if (tokens < 1 || tokens > 4096)
-        throw std::runtime_error("--tokens must be between 1 and 4096");
-    if (!(temperature >= 0)) throw std::runtime_error("--temperature must be >= 0 (0 = greedy)");
+        throw std::invalid_argument("--tokens must be between 1 and 4096");
+    if (!(temperature >= 0)) throw std::invalid_argument("--temperature must be >= 0 (0 = greedy)");
     RunModel r = loadLanguageRun(store, runId, tag);
     const std::vector<int64_t> ids = promptIds(r.lm.tok, prompt);
     if (int64_t(ids.size()) >= r.lm.arch.max_positions)
-        throw std::runtime_error("the prompt is " + std::to_string(ids.size()) +
-                                 " tokens but the model's context is " +
-                                 std::to_string(r.lm.arch.max_positions) + ": shorten it");
+        throw std::invalid_argument("the prompt is " + std::to_string(ids.size()) +
+                                    " tokens but the model's context is " +
+                                    std::to_string(r.lm.arch.max_positions) + ": shorten it");
     const std::vector<int64_t> out =
         r.model->generate(ids, tokens, temperature, seed, r.lm.tokenizer->vocabSize());
     return sanitizeUtf8(r.lm.tokenizer->decode(std::vector<int>(out.begin(), out.end())));
@@ -135,15 +136,16 @@ std::string generateFromRun(Store& store, int64_t runId, const std::string& prom
 
 std::string generateFromFolder(const std::string& dir, const std::string& prompt,
                                const TextGeneration& g, const std::string& device) {
-    if (prompt.empty()) throw std::runtime_error("the prompt is empty: give some text to continue");
+    if (prompt.empty())
+        throw std::invalid_argument("the prompt is empty: give some text to continue");
     if (g.tokens < 1 || g.tokens > 4096)
-        throw std::runtime_error("--tokens must be between 1 and 4096");
+        throw std::invalid_argument("--tokens must be between 1 and 4096");
     FolderModel f = loadFolder(dir, device);
     const std::vector<int64_t> ids = promptIds(f.tok, prompt);
     if (int64_t(ids.size()) >= f.model->contextLength())
-        throw std::runtime_error("the prompt is " + std::to_string(ids.size()) +
-                                 " tokens but the model's context is " +
-                                 std::to_string(f.model->contextLength()) + ": shorten the prompt");
+        throw std::invalid_argument(
+            "the prompt is " + std::to_string(ids.size()) + " tokens but the model's context is " +
+            std::to_string(f.model->contextLength()) + ": shorten the prompt");
     GenerationOptions o;
     o.max_new_tokens = g.tokens;
     o.temperature = g.temperature;
@@ -155,7 +157,7 @@ std::string generateFromFolder(const std::string& dir, const std::string& prompt
 }
 
 TextScore scoreText(const std::string& dir, const std::string& text, const std::string& device) {
-    if (text.empty()) throw std::runtime_error("the text is empty: give some text to score");
+    if (text.empty()) throw std::invalid_argument("the text is empty: give some text to score");
     FolderModel f = loadFolder(dir, device);
     TextScore s;
     s.tokenizer = f.tok.kind;

@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/app/cli_test_helpers.h"
+
 #include <signal.h>
 
 #include <cmath>
@@ -21,26 +23,13 @@ using namespace forgetlab;
 class TestCli : public QObject {
     Q_OBJECT
 
-    struct Result {
-        int code = -1;
-        QString out, err;
-    };
+    using Result = forgetlab::test::CliResult;
 
     static Result cli(const QStringList& args, int timeoutMs = 120000) {
-        QProcess p;
-        p.start(FORGETLAB_CLI_PATH, args);
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return forgetlab::test::runCli(args, timeoutMs);
     }
-
     static QJsonObject lastJsonLine(const QString& out) {
-        const QStringList lines = out.trimmed().split('\n');
-        return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+        return forgetlab::test::lastJsonLine(out);
     }
 
 private Q_SLOTS:
@@ -166,9 +155,10 @@ private Q_SLOTS:
                  lastJsonLine(g2.out)["continuation"].toString());
         QVERIFY(!lastJsonLine(g1.out)["continuation"].toString().isEmpty());
         // Bad input: a prompt longer than the context, an image run, a missing checkpoint tag.
+        // (Bad input, so exit code 2.)
         const Result tooLong =
             cli({"generate", "--run", id, "--prompt", QString(40, 'x'), "--db", db});
-        QCOMPARE(tooLong.code, 1);
+        QCOMPARE(tooLong.code, 2);
         QVERIFY2(tooLong.err.contains("context"), qPrintable(tooLong.err));
         const Result noTag =
             cli({"export", "--run", id, "--gpt2", out, "--checkpoint", "step-3", "--db", db});

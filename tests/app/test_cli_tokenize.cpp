@@ -8,29 +8,18 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/app/cli_test_helpers.h"
+
 class TestCliTokenize : public QObject {
     Q_OBJECT
 
-    struct Result {
-        int code = -1;
-        QString out, err;
-    };
+    using Result = forgetlab::test::CliResult;
 
-    static Result cli(const QStringList& args) {
-        QProcess p;
-        p.start(FORGETLAB_CLI_PATH, args);
-        if (!p.waitForFinished(60000)) {
-            p.kill();
-            p.waitForFinished();
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+    static Result cli(const QStringList& args, int timeoutMs = 60000) {
+        return forgetlab::test::runCli(args, timeoutMs);
     }
-
     static QJsonObject lastJsonLine(const QString& out) {
-        const QStringList lines = out.trimmed().split('\n');
-        return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+        return forgetlab::test::lastJsonLine(out);
     }
 
     static QString fixture(const char* name) {

@@ -165,6 +165,11 @@ ModelEditor::ModelEditor(FieldErrors& errors, QWidget* parent)
                     {"byte", tr("bytes (256 symbols, no files)")},
                     {"bpe", tr("GPT-2 BPE (vocab.json + merges.txt)")},
                     {"hf", tr("Hugging Face (tokenizer.json, tokenizer.model or BPE files)")}});
+    // Long item texts must not widen the whole setup panel.
+    for (QComboBox* combo : {m_family, m_tokenizer}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(16);
+    }
     m_tokenizerDir = new QLineEdit;
     m_tokenizerDir->setPlaceholderText(tr("the model folder"));
     m_scratchNote = noteLabel("gptScratchNote");
