@@ -329,14 +329,11 @@ struct Runner::Impl {
             // train it further on the upstream text.
             auto& lm = static_cast<LanguageModel&>(*model);
             loadHfWeights(lm, cfg.model.checkpoint);
-            int64_t parameters = 0;
-            for (const auto& p : lm.parameters()) parameters += p.numel();
-            sink->onEvent(0, "hf_checkpoint",
-                          nlohmann::json{{"dir", cfg.model.checkpoint},
-                                         {"family", lm.architecture().family},
-                                         {"parameters", parameters},
-                                         {"tokenizer", tok.kind}}
-                              .dump());
+            const nlohmann::json event = {{"dir", cfg.model.checkpoint},
+                                          {"family", lm.architecture().family},
+                                          {"parameters", parameterCount(lm.architecture())},
+                                          {"tokenizer", tok.kind}};
+            sink->onEvent(0, "hf_checkpoint", event.dump());
         }
         trainPhase(up, cfg.upstream, Phase::Upstream, uint64_t(cfg.seed) * 1000003ULL + 11, false);
         if (!cacheFile.empty()) {

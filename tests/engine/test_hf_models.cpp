@@ -1,114 +1,42 @@
 // Hugging Face model folders of every family against an independent forward pass: the tiny
 // checkpoints and their reference logits come from tests/fixtures/hf/make_tiny_models.py
-// (the ctest fixture make_hf_fixtures; folder in FORGETLAB_HF_FIXTURES). Logits (plain and
-// through the KV cache), sharded / BF16 / F16 folders, export round trips, cached vs
-// uncached generation, LoRA with each family's default targets, gradient checkpointing
-// (gradients and Hessian-vector products), folder inspection, and the errors bad folders
-// give.
+// (the ctest fixture make_hf_fixtures; folder in FORGETLAB_HF_FIXTURES). Configs, logits
+// (plain and through the KV cache), sharded / BF16 / F16 folders, export round trips, folder
+// inspection, tokenizer files, and the errors bad folders give.
 #include <torch/torch.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/data/tokenizer.h"
-#include "engine/measure/internal/sharpness.h"
 #include "engine/models/internal/language_model.h"
 #include "engine/models/internal/safetensors.h"
 #include "engine/models/model_folder.h"
+#include "hf_fixture_helpers.h"
 
 using namespace forgetlab;
+using namespace forgetlab::test;
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 
 namespace {
-
-constexpr double kTolerance = 1e-5;  // SCIENCE.md section 6: float32, 1e-5 relative
-
-std::string fixturesDir() {
-    if (const char* e = std::getenv("FORGETLAB_HF_FIXTURES"); e && *e) return e;
-    return FORGETLAB_HF_FIXTURES_DIR;
-}
-
-std::string folder(const std::string& variant) {
-    return fixturesDir() + "/" + variant;
-}
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
-std::string readText(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 void writeText(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::trunc);
     out << text;
 }
 
-json readJson(const std::string& path) {
-    return json::parse(readText(path));
-}
-
-const json& manifest() {
-    static const json m = [] {
-        const std::string path = fixturesDir() + "/manifest.json";
-        if (!fs::exists(path)) return json();
-        return readJson(path);
-    }();
-    return m;
-}
-
-std::vector<std::string> variants() {
-    std::vector<std::string> out;
-    for (auto it = manifest()["variants"].begin(); it != manifest()["variants"].end(); ++it)
-        out.push_back(it.key());
-    return out;
-}
-
-// Variants with their own architecture (llama-sharded repeats llama-gqa).
-std::vector<std::string> distinctVariants() {
-    std::vector<std::string> out;
-    for (const auto& v : variants())
-        if (v != "llama-sharded") out.push_back(v);
-    return out;
-}
-
 const json& info(const std::string& variant) {
     return manifest()["variants"][variant];
-}
-
-std::shared_ptr<LanguageModel> load(const std::string& dir) {
-    const LmArchitecture arch = readHfConfig(dir + "/config.json");
-    auto model = makeLanguageModel(arch, false);
-    loadHfWeights(*model, dir);
-    model->eval();
-    return model;
-}
-
-std::map<std::string, torch::Tensor> asMap(const NamedTensors& tensors) {
-    return {tensors.begin(), tensors.end()};
-}
-
-// reference.safetensors: input_ids [1, T] and logits [1, T, V].
-std::pair<torch::Tensor, torch::Tensor> reference(const std::string& variant) {
-    auto r = asMap(loadSafetensors(folder(variant) + "/reference.safetensors"));
-    return {r.at("input_ids"), r.at("logits")};
 }
 
 // Every tensor of a folder's weight files (model.safetensors or its shards).
@@ -123,30 +51,6 @@ std::map<std::string, torch::Tensor> folderTensors(const std::string& dir) {
     for (const auto& f : files)
         for (auto& [name, t] : loadSafetensors(dir + "/" + f)) out[name] = t;
     return out;
-}
-
-// max |got - want| / max |want|
-double relErr(const torch::Tensor& got, const torch::Tensor& want) {
-    const torch::Tensor g = got.detach().to(torch::kFloat64), w = want.detach().to(torch::kFloat64);
-    return (g - w).abs().max().item<double>() / w.abs().max().item<double>();
-}
-
-double relErr(const std::vector<torch::Tensor>& got, const std::vector<torch::Tensor>& want) {
-    std::vector<torch::Tensor> g, w;
-    for (const auto& t : got) g.push_back(t.detach().reshape({-1}));
-    for (const auto& t : want) w.push_back(t.detach().reshape({-1}));
-    return relErr(torch::cat(g), torch::cat(w));
-}
-
-torch::Tensor logits(LanguageModel& model, const torch::Tensor& ids) {
-    torch::NoGradGuard noGrad;
-    return model.forward(ids, 0).detach();
-}
-
-std::string fmt(double x) {
-    std::ostringstream s;
-    s << x;
-    return s.str();
 }
 
 // The fields of two architectures that differ ("" when none).
@@ -203,72 +107,12 @@ bool isFolderError(const std::string& e) {
     return e.rfind("<", 0) != 0;
 }
 
-std::vector<torch::Tensor> gradients(const torch::Tensor& loss,
-                                     const std::vector<torch::Tensor>& params) {
-    auto g = torch::autograd::grad({loss}, params, {}, false, false, true);
-    for (size_t i = 0; i < g.size(); ++i)
-        if (!g[i].defined()) g[i] = torch::zeros_like(params[i]);
-    return g;
-}
-
-std::vector<torch::Tensor> trainable(LanguageModel& model) {
-    std::vector<torch::Tensor> out;
-    for (const auto& p : model.parameters())
-        if (p.requires_grad()) out.push_back(p);
-    return out;
-}
-
-torch::Tensor nextTokenLoss(LanguageModel& model, const torch::Tensor& ids,
-                            const torch::Tensor& targets) {
-    const int64_t V = model.vocabSize();
-    return torch::cross_entropy_loss(model.forward(ids, 0).reshape({-1, V}), targets.reshape({-1}));
-}
-
-// The HF names a LoRA target adapts ("self_attn.q_proj" -> "...self_attn.q_proj.weight").
-bool adaptedBy(const std::string& name, const std::vector<std::string>& targets) {
-    for (const auto& t : targets)
-        if (contains(name, "." + t + ".weight")) return true;
-    return false;
-}
-
-// Per-variant checks return "" or what failed, so one broken family neither hides the
-// others nor stops the run.
-#define CHECK(cond, what)                                                         \
-    do {                                                                          \
-        if (!(cond)) return std::string(what) + "  [" + std::string(#cond) + "]"; \
-    } while (0)
-
-template <class F>
-std::string eachVariant(const std::vector<std::string>& names, F body) {
-    std::string failures;
-    for (const auto& v : names) {
-        std::string e;
-        try {
-            e = body(v);
-        } catch (const std::exception& ex) {
-            const std::string what = ex.what();  // torch errors: first line, no backtrace
-            e = "threw: " + what.substr(0, what.find('\n'));
-        }
-        if (!e.empty()) failures += "\n  " + v + ": " + e;
-    }
-    return failures;
-}
-
 }  // namespace
 
 class TestHfModels : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() {
-        QVERIFY2(!manifest().is_null(),
-                 ("no " + fixturesDir() +
-                  "/manifest.json: run the fixture first (ctest -R 'make_hf_fixtures|"
-                  "test_hf_models', or python3 tests/fixtures/hf/make_tiny_models.py DIR and "
-                  "FORGETLAB_HF_FIXTURES=DIR)")
-                     .c_str());
-        QVERIFY(variants().size() >= 13);
-        torch::set_num_threads(1);  // deterministic reductions for the bit-for-bit checks
-    }
+    void initTestCase() { requireHfFixtures(); }
 
     void configsReadAsWritten() {
         const std::string failures = eachVariant(variants(), [](const std::string& v) {
@@ -496,232 +340,6 @@ private Q_SLOTS:
                 CHECK(inspectModelFolder(out).shards == 1, "shards");
                 return std::string();
             });
-        QVERIFY2(failures.empty(), failures.c_str());
-    }
-
-    void cachedGenerationEqualsUncached() {
-        const std::string failures = eachVariant(distinctVariants(), [](const std::string& v) {
-            auto model = load(folder(v));
-            const int P = model->contextLength();
-            const auto ref = reference(v);
-            const int64_t* ids = ref.first.data_ptr<int64_t>();
-            const std::vector<int64_t> prompt(ids, ids + 9);
-            std::vector<int64_t> longPrompt;  // longer than the context
-            for (int i = 0; i < P + 5; ++i) longPrompt.push_back((i * 37 + 11) % 300);
-            struct Case {
-                const std::vector<int64_t>* prompt;
-                double temperature, top_p;
-                uint64_t seed;
-            };
-            const Case cases[] = {{&prompt, 0.0, 1.0, 1},
-                                  {&prompt, 1.0, 1.0, 5},
-                                  {&prompt, 0.8, 0.9, 6},
-                                  {&longPrompt, 1.0, 1.0, 7}};
-            for (const Case& c : cases) {
-                GenerationOptions o;
-                o.max_new_tokens = P + 10;  // runs past the context length
-                o.temperature = c.temperature;
-                o.top_p = c.top_p;
-                o.seed = c.seed;
-                o.use_cache = true;
-                const auto cached = model->generate(*c.prompt, o);
-                o.use_cache = false;
-                const auto uncached = model->generate(*c.prompt, o);
-                size_t k = 0;
-                while (k < cached.size() && k < uncached.size() && cached[k] == uncached[k]) ++k;
-                CHECK(cached.size() == size_t(P + 10) && cached == uncached,
-                      "temperature " + fmt(c.temperature) + ", seed " + std::to_string(c.seed) +
-                          ": cached and uncached differ from token " + std::to_string(k));
-                for (auto t : cached) CHECK(t >= 0 && t < model->vocabSize(), "bad id");
-            }
-            GenerationOptions o;
-            o.max_new_tokens = 30;
-            o.temperature = 1.0;
-            o.seed = 5;
-            const auto a = model->generate(prompt, o);
-            o.seed = 6;
-            CHECK(model->generate(prompt, o) != a, "the seed is ignored");
-            return std::string();
-        });
-        QVERIFY2(failures.empty(), failures.c_str());
-    }
-
-    void greedyGenerationIsTheArgmaxOfTheLastContext() {
-        // Written out: each new token is the argmax of forward() over the last
-        // contextLength() tokens, also after the context is full.
-        const std::string failures = eachVariant(
-            {"gpt2", "mistral-window", "neox-sequential", "olmo2"}, [](const std::string& v) {
-                auto model = load(folder(v));
-                const int P = model->contextLength();
-                std::vector<int64_t> tokens = {5, 280, 17, 299, 0, 42, 133};
-                const auto prompt = tokens;
-                for (int n = 0; n < P + 6; ++n) {
-                    const size_t start = tokens.size() > size_t(P) ? tokens.size() - P : 0;
-                    std::vector<int64_t> ctx(tokens.begin() + std::ptrdiff_t(start), tokens.end());
-                    tokens.push_back(
-                        logits(*model, torch::tensor(ctx, torch::kLong).unsqueeze(0))[0][-1]
-                            .argmax()
-                            .item<int64_t>());
-                }
-                GenerationOptions o;
-                o.max_new_tokens = P + 6;
-                const auto got = model->generate(prompt, o);
-                CHECK(got == std::vector<int64_t>(tokens.begin() + 7, tokens.end()),
-                      "greedy generation differs from the written-out loop");
-                const std::set<int64_t> distinct(got.begin(), got.end());
-                CHECK(distinct.size() > 1, "degenerate: one token repeated");
-                return std::string();
-            });
-        QVERIFY2(failures.empty(), failures.c_str());
-    }
-
-    void loraWithDefaultTargetsFoldsIntoTheExport() {
-        QTemporaryDir tmp;
-        torch::manual_seed(21);
-        const std::string failures = eachVariant(distinctVariants(), [&](const std::string& v) {
-            auto model = load(folder(v));
-            const LmArchitecture arch = model->architecture();
-            const auto ref = reference(v);
-            const torch::Tensor& ids = ref.first;
-            const torch::Tensor base = logits(*model, ids);
-            const auto baseTensors = asMap(model->hfTensors());
-            std::map<std::string, torch::Tensor> baseParams;
-            for (const auto& p : model->named_parameters()) baseParams[p.key()] = p.value().clone();
-
-            LoraConfig lora;
-            lora.rank = 4;
-            lora.alpha = 8;
-            lora.targets = {};  // the family's defaults
-            model->enableLora(lora);
-            CHECK(model->hasLora(), "no adapters");
-            const auto& targets = defaultLoraTargets(arch.family);
-            CHECK(model->trainableParameterCount() == loraParameterCount(arch, 4, targets),
-                  "trainable " + std::to_string(model->trainableParameterCount()));
-            CHECK(relErr(logits(*model, ids), base) < 1e-6, "adapters do not start at zero");
-
-            // A few SGD steps on next-token targets.
-            model->train();
-            const torch::Tensor x = torch::randint(0, arch.vocab_size, {2, 10}, torch::kLong);
-            const torch::Tensor y = torch::randint(0, arch.vocab_size, {2, 10}, torch::kLong);
-            torch::optim::SGD sgd(trainable(*model), torch::optim::SGDOptions(0.05));
-            for (int step = 0; step < 3; ++step) {
-                sgd.zero_grad();
-                nextTokenLoss(*model, x, y).backward();
-                sgd.step();
-            }
-            model->eval();
-            int adapters = 0;
-            for (const auto& p : model->named_parameters()) {
-                const auto it = baseParams.find(p.key());
-                if (it != baseParams.end()) {  // a base weight: frozen, unchanged
-                    CHECK(!p.value().requires_grad(), p.key() + " trains");
-                    CHECK(torch::equal(p.value(), it->second), p.key() + " changed");
-                } else {  // an adapter: trained
-                    CHECK(p.value().requires_grad(), p.key() + " frozen");
-                    CHECK(p.value().abs().max().item<double>() > 0, p.key() + " is zero");
-                    ++adapters;
-                }
-            }
-            CHECK(adapters == 2 * int(targets.size()) * arch.num_layers,
-                  std::to_string(adapters) + " adapter tensors");
-            const torch::Tensor adapted = logits(*model, ids);
-            CHECK(relErr(adapted, base) > 1e-3, "the adapters learned nothing");
-
-            // hfTensors folds the adapters into exactly the targeted weights.
-            const auto folded = asMap(model->hfTensors());
-            CHECK(folded.size() == baseTensors.size(), "hfTensors count");
-            int changed = 0;
-            for (const auto& [name, t] : baseTensors) {
-                CHECK(folded.count(name), name + " missing");
-                CHECK(folded.at(name).sizes() == t.sizes(), name);
-                if (adaptedBy(name, targets)) {
-                    CHECK(!torch::equal(folded.at(name), t), name + " not folded");
-                    ++changed;
-                } else {
-                    CHECK(torch::equal(folded.at(name), t), name + " changed");
-                }
-            }
-            CHECK(changed == int(targets.size()) * arch.num_layers, "folded weights");
-
-            // The folded export computes the adapted model.
-            const std::string out = tmp.path().toStdString() + "/" + v;
-            saveHfModel(*model, out);
-            CHECK(model->hasLora(), "export changed the model");
-            auto exported = load(out);
-            const double err = relErr(logits(*exported, ids), adapted);
-            CHECK(err < kTolerance, "folded export " + fmt(err));
-            model->mergeLora();
-            CHECK(!model->hasLora(), "merge left adapters");
-            CHECK(model->trainableParameterCount() == parameterCount(arch),
-                  "trainable after merge");
-            CHECK(relErr(logits(*model, ids), adapted) < kTolerance, "merged");
-            return std::string();
-        });
-        QVERIFY2(failures.empty(), failures.c_str());
-
-        auto model = load(folder("llama-gqa"));
-        LoraConfig bad;
-        bad.rank = 2;
-        bad.targets = {"attn.c_attn"};
-        std::string e;
-        try {
-            model->enableLora(bad);
-        } catch (const std::invalid_argument& ex) {
-            e = ex.what();
-        }
-        QVERIFY2(contains(e, "attn.c_attn") && contains(e, "q_proj"), e.c_str());
-    }
-
-    void gradientCheckpointingIsExact() {
-        torch::manual_seed(22);
-        std::vector<std::string> cases = distinctVariants();
-        for (const std::string v : {"gpt2", "llama-gqa", "neox-parallel"})
-            cases.push_back(v + "+lora");
-        const std::string failures = eachVariant(cases, [](const std::string& c) {
-            const bool withLora = contains(c, "+lora");
-            const std::string v = withLora ? c.substr(0, c.size() - 5) : c;
-            auto model = load(folder(v));
-            if (withLora) {
-                model->enableLora(LoraConfig{4, 8, {}});
-                torch::NoGradGuard noGrad;  // non-zero B, so the adapters have curvature
-                for (auto& p : model->named_parameters())
-                    if (p.value().requires_grad()) p.value().normal_(0, 0.1);
-            }
-            model->train();
-            const int64_t V = model->vocabSize();
-            const torch::Tensor x = torch::randint(0, V, {2, 12}, torch::kLong);
-            const torch::Tensor y = torch::randint(0, V, {2, 12}, torch::kLong);
-            const auto params = trainable(*model);
-            std::vector<torch::Tensor> direction;
-            for (const auto& p : params) direction.push_back(torch::randn_like(p));
-            LossFn loss = [&] { return nextTokenLoss(*model, x, y); };
-
-            model->setGradientCheckpointing(false);
-            const torch::Tensor l0 = loss();
-            const auto g0 = gradients(l0, params);
-            const auto h0 = hessianVectorProduct(params, loss, direction);
-            model->setGradientCheckpointing(true);
-            CHECK(model->gradientCheckpointing(), "not on");
-            const torch::Tensor l1 = loss();
-            const auto g1 = gradients(l1, params);
-            const auto h1 = hessianVectorProduct(params, loss, direction);
-            model->setGradientCheckpointing(false);
-
-            const double dl =
-                std::abs(l1.item<double>() - l0.item<double>()) / std::abs(l0.item<double>());
-            const double dg = relErr(g1, g0), dh = relErr(h1, h0);
-            double hNorm = 0;
-            for (const auto& h : h0) hNorm += h.pow(2).sum().item<double>();
-            qInfo("%-20s checkpointing vs not: loss %.1e, gradients %.1e, Hv %.1e", c.c_str(), dl,
-                  dg, dh);
-            CHECK(dl <= 1e-6, "loss " + fmt(dl));
-            CHECK(dg <= 1e-6, "gradients " + fmt(dg));
-            CHECK(hNorm > 1e-6, "Hv is zero");
-            // The double-backward graph through the recomputed blocks sums in another order:
-            // float32 rounding only (measured <= 9e-7), where a lost second-order path is O(1).
-            CHECK(dh <= 1e-5, "Hessian-vector product " + fmt(dh));
-            return std::string();
-        });
         QVERIFY2(failures.empty(), failures.c_str());
     }
 
