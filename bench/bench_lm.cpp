@@ -297,7 +297,8 @@ int runCache(const BenchArgs& args, ResultRow& row) {
         {"uncached", timedGeneration(uncached)},
     };
     InterleaveOptions options = args.interleave;
-    // One uncached generation lasts about a second: one per block, few rounds.
+    // One uncached generation lasts 3-5 s here (a cached one under a second): one per block,
+    // few rounds, so that the row stays within half a minute.
     options.blockSeconds = std::max(options.blockSeconds, 0.3);
     options.rounds = std::min(options.rounds, 7);
     options.maxSeconds = std::min(options.maxSeconds, 25.0);
