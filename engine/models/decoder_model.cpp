@@ -63,42 +63,27 @@ LoraLinearImpl::LoraLinearImpl(int64_t in, int64_t out, bool withBias) {
 }
 
 torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x) {
-    // A zero-initialised B adds exact zeros, so LoRA at initialisation is the base model.
     torch::Tensor y = torch::linear(x, weight, bias);
-    if (m_loraA.defined()) y = y + m_loraScale * x.matmul(m_loraA).matmul(m_loraB);
+    if (m_lora.enabled()) y = y + m_lora.apply(x);
     return y;
 }
 
 void LoraLinearImpl::enableLora(int rank, double alpha) {
-    const int64_t out = weight.size(0), in = weight.size(1);
-    torch::Tensor a, b;
-    {
-        torch::NoGradGuard noGrad;
-        const double bound = 1.0 / std::sqrt(double(in));
-        a = torch::empty({in, rank}, weight.options()).uniform_(-bound, bound);
-        b = torch::zeros({rank, out}, weight.options());
-    }
-    auto holder = register_module("lora", std::make_shared<torch::nn::Module>());
-    m_loraA = holder->register_parameter("A", a);
-    m_loraB = holder->register_parameter("B", b);
-    m_loraScale = alpha / rank;
+    m_lora.enable(*this, weight.size(1), weight.size(0), weight.options(), rank, alpha);
 }
 
 torch::Tensor LoraLinearImpl::mergedWeight() const {
     torch::NoGradGuard noGrad;
-    if (!m_loraA.defined()) return weight.detach();
-    return weight.detach() + m_loraScale * m_loraA.detach().mm(m_loraB.detach()).t();
+    return m_lora.enabled() ? weight.detach() + m_lora.delta().t() : weight.detach();
 }
 
 void LoraLinearImpl::mergeLora() {
-    if (!m_loraA.defined()) return;
+    if (!m_lora.enabled()) return;
     {
         torch::NoGradGuard noGrad;
         weight.copy_(mergedWeight());
     }
-    unregister_module("lora");
-    m_loraA = m_loraB = torch::Tensor();
-    m_loraScale = 0.0;
+    m_lora.remove(*this);
 }
 
 RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : m_eps(eps) {

@@ -81,43 +81,26 @@ torch::Tensor GptConv1DImpl::forward(const torch::Tensor& x) {
     // The base path is the same with or without an adapter, so a zero-initialised B adds
     // exact zeros and LoRA at initialisation reproduces the base model bit for bit.
     torch::Tensor y = x.matmul(weight) + bias;
-    if (m_loraA.defined()) y = y + m_loraScale * x.matmul(m_loraA).matmul(m_loraB);
+    if (m_lora.enabled()) y = y + m_lora.apply(x);
     return y;
 }
 
 void GptConv1DImpl::enableLora(int rank, double alpha) {
-    const int64_t in = weight.size(0), out = weight.size(1);
-    torch::Tensor a, b;
-    {
-        torch::NoGradGuard noGrad;
-        // Kaiming-uniform-like bound 1/sqrt(in) (as peft does); B = 0 makes the adapter a
-        // no-op at the start.
-        const double bound = 1.0 / std::sqrt(double(in));
-        a = torch::empty({in, rank}, weight.options()).uniform_(-bound, bound);
-        b = torch::zeros({rank, out}, weight.options());
-    }
-    auto holder = register_module("lora", std::make_shared<torch::nn::Module>());
-    m_loraA = holder->register_parameter("A", a);
-    m_loraB = holder->register_parameter("B", b);
-    m_loraScale = alpha / rank;
+    m_lora.enable(*this, weight.size(0), weight.size(1), weight.options(), rank, alpha);
 }
 
 torch::Tensor GptConv1DImpl::mergedWeight() const {
     torch::NoGradGuard noGrad;
-    if (!m_loraA.defined()) return weight.detach();
-    return weight.detach() + m_loraScale * m_loraA.detach().mm(m_loraB.detach());
+    return m_lora.enabled() ? weight.detach() + m_lora.delta() : weight.detach();
 }
 
 void GptConv1DImpl::mergeLora() {
-    if (!m_loraA.defined()) return;
+    if (!m_lora.enabled()) return;
     {
         torch::NoGradGuard noGrad;
         weight.copy_(mergedWeight());
     }
-    unregister_module("lora");
-    m_loraA = torch::Tensor();
-    m_loraB = torch::Tensor();
-    m_loraScale = 0.0;
+    m_lora.remove(*this);
 }
 
 // ---------------------------------------------------------------------------------------

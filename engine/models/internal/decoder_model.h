@@ -11,6 +11,7 @@
 #include <torch/torch.h>
 
 #include "engine/models/internal/language_model.h"
+#include "engine/models/internal/lora_adapter.h"
 
 namespace forgetlab {
 
@@ -21,15 +22,14 @@ public:
     LoraLinearImpl(int64_t in, int64_t out, bool bias);
     torch::Tensor forward(const torch::Tensor& x);
     void enableLora(int rank, double alpha);
-    bool hasLora() const { return m_loraA.defined(); }
+    bool hasLora() const { return m_lora.enabled(); }
     torch::Tensor mergedWeight() const;  // W + scale (A B)ᵀ, detached
     void mergeLora();
 
     torch::Tensor weight, bias;
 
 private:
-    torch::Tensor m_loraA, m_loraB;
-    double m_loraScale = 0.0;
+    LoraAdapter m_lora;
 };
 TORCH_MODULE(LoraLinear);
 

@@ -11,6 +11,7 @@
 #include <torch/torch.h>
 
 #include "engine/models/internal/language_model.h"
+#include "engine/models/internal/lora_adapter.h"
 
 namespace forgetlab {
 
@@ -39,7 +40,7 @@ public:
     torch::Tensor forward(const torch::Tensor& x);
 
     void enableLora(int rank, double alpha);
-    bool hasLora() const { return m_loraA.defined(); }
+    bool hasLora() const { return m_lora.enabled(); }
     // W + scale A B (W itself when there is no adapter); detached.
     torch::Tensor mergedWeight() const;
     void mergeLora();
@@ -47,8 +48,7 @@ public:
     torch::Tensor weight, bias;
 
 private:
-    torch::Tensor m_loraA, m_loraB;
-    double m_loraScale = 0.0;
+    LoraAdapter m_lora;
 };
 TORCH_MODULE(GptConv1D);
 
