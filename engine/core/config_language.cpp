@@ -111,7 +111,7 @@ void validateLanguageModel(const ExperimentConfig& c, std::vector<ConfigError>& 
         const DeviceChoice device = resolveDevice(c.device);
         const MemoryEstimate mem =
             estimateTrainingMemory(*arch, m.lora_rank, m.lora_targets, c.downstream.optimizer.name,
-                                   device.ok() ? device.device : "cpu");
+                                   device.ok() ? device.device : "cpu", c.precision);
         if (!mem.fits)
             e.push_back({m.checkpoint.empty() ? "model.gpt.n_embd" : "model.gpt.checkpoint",
                          "the model does not fit in memory: " + mem.text + ", but " +

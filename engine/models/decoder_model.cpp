@@ -63,7 +63,13 @@ LoraLinearImpl::LoraLinearImpl(int64_t in, int64_t out, bool withBias) {
 }
 
 torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x) {
-    torch::Tensor y = torch::linear(x, weight, bias);
+    torch::Tensor y;
+    if (weight.scalar_type() == x.scalar_type()) {
+        y = torch::linear(x, weight, bias);
+    } else {
+        y = inDtypeOf(torch::linear(inWeightDtype(x, weight), weight), x);
+        if (bias.defined()) y = y + bias;
+    }
     if (m_lora.enabled()) y = y + m_lora.apply(x);
     return y;
 }
@@ -74,14 +80,15 @@ void LoraLinearImpl::enableLora(int rank, double alpha) {
 
 torch::Tensor LoraLinearImpl::mergedWeight() const {
     torch::NoGradGuard noGrad;
-    return m_lora.enabled() ? weight.detach() + m_lora.delta().t() : weight.detach();
+    const torch::Tensor w = asFloat32(weight.detach());
+    return m_lora.enabled() ? w + m_lora.delta().t() : w;
 }
 
 void LoraLinearImpl::mergeLora() {
     if (!m_lora.enabled()) return;
     {
         torch::NoGradGuard noGrad;
-        weight.copy_(mergedWeight());
+        weight.set_data(mergedWeight());
     }
     m_lora.remove(*this);
 }
@@ -158,8 +165,7 @@ torch::Tensor DecoderLayerImpl::norm(int which, const torch::Tensor& x) {
 }
 
 torch::Tensor DecoderLayerImpl::attention(const torch::Tensor& x, const torch::Tensor& cos,
-                                          const torch::Tensor& sin, torch::Tensor* keys,
-                                          torch::Tensor* values) {
+                                          const torch::Tensor& sin, KvCache* cache, size_t layer) {
     const int64_t B = x.size(0), T = x.size(1), H = m_arch.num_heads, Hkv = m_arch.num_kv_heads,
                   D = m_arch.head_dim;
     torch::Tensor q, k, v;
@@ -189,16 +195,8 @@ torch::Tensor DecoderLayerImpl::attention(const torch::Tensor& x, const torch::T
     q = applyRotary(q.transpose(1, 2), cos, sin);  // [B, H, T, D]
     k = applyRotary(k.transpose(1, 2), cos, sin);  // [B, Hkv, T, D]
     v = v.transpose(1, 2);
-    int64_t offset = 0;
-    if (keys) {
-        if (keys->defined()) {
-            offset = keys->size(2);
-            k = torch::cat({*keys, k}, 2);
-            v = torch::cat({*values, v}, 2);
-        }
-        *keys = k;
-        *values = v;
-    }
+    const int64_t offset = cache ? cache->length : 0;
+    if (cache) std::tie(k, v) = cache->append(layer, k, v);
     if (Hkv < H) {
         // Grouped-query attention: key/value head j serves query heads j·r … j·r + r − 1.
         k = k.repeat_interleave(H / Hkv, 1);
@@ -215,19 +213,18 @@ torch::Tensor DecoderLayerImpl::mlp(const torch::Tensor& x) {
 }
 
 torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
-                                        const torch::Tensor& sin, torch::Tensor* keys,
-                                        torch::Tensor* values) {
+                                        const torch::Tensor& sin, KvCache* cache, size_t layer) {
     if (m_neox) {
-        const torch::Tensor a = attention(norm(0, x), cos, sin, keys, values);
+        const torch::Tensor a = attention(norm(0, x), cos, sin, cache, layer);
         if (m_arch.parallel_residual) return x + a + mlp(norm(1, x));
         const torch::Tensor h = x + a;
         return h + mlp(norm(1, h));
     }
     if (m_arch.family == "olmo2") {
-        const torch::Tensor h = x + norm(1, attention(x, cos, sin, keys, values));
+        const torch::Tensor h = x + norm(1, attention(x, cos, sin, cache, layer));
         return h + norm(2, mlp(h));
     }
-    const torch::Tensor h = x + attention(norm(0, x), cos, sin, keys, values);
+    const torch::Tensor h = x + attention(norm(0, x), cos, sin, cache, layer);
     return h + mlp(norm(1, h));
 }
 
@@ -326,12 +323,13 @@ torch::Tensor DecoderModel::run(const torch::Tensor& input, KvCache* cache) {
     if (cache) {
         cache->keys.resize(m_layers->size());
         cache->values.resize(m_layers->size());
+        cache->max_length = m_arch.max_positions;
     }
     const bool checkpoint = !cache && checkpointingActive();
     for (size_t i = 0; i < m_layers->size(); ++i) {
         auto* layer = m_layers->ptr<DecoderLayerImpl>(i).get();
         if (cache)
-            h = layer->forward(h, cos, sin, &cache->keys[i], &cache->values[i]);
+            h = layer->forward(h, cos, sin, cache, i);
         else if (checkpoint)
             h = checkpointBlock(*layer, h, cos, sin);
         else
@@ -377,12 +375,14 @@ void DecoderModel::enableLora(const LoraConfig& lora) {
             (*m_layers->ptr<DecoderLayerImpl>(i)->linear(t))->enableLora(lora.rank, lora.alpha);
     m_lora = lora;
     m_lora.targets.assign(targets.begin(), targets.end());
+    if (autocastBf16()) storeFrozenWeightsInBf16();
 }
 
 void DecoderModel::mergeLora() {
     if (!hasLora()) return;
     for (auto& item : named_modules("", false))
         if (auto* l = item.value()->as<LoraLinearImpl>()) l->mergeLora();
+    restoreFloat32Weights();
     for (auto& p : parameters()) p.requires_grad_(true);
     m_lora.rank = 0;
 }
@@ -396,7 +396,8 @@ NamedTensors DecoderModel::hfTensors() {
     for (const auto& item : named_parameters(true)) {
         if (item.key().find(".lora.") != std::string::npos) continue;
         auto it = merged.find(item.key());
-        out.emplace_back(item.key(), it != merged.end() ? it->second : item.value().detach());
+        out.emplace_back(item.key(),
+                         it != merged.end() ? it->second : asFloat32(item.value().detach()));
     }
     return out;
 }

@@ -80,7 +80,7 @@ GptConv1DImpl::GptConv1DImpl(int64_t in, int64_t out) {
 torch::Tensor GptConv1DImpl::forward(const torch::Tensor& x) {
     // The base path is the same with or without an adapter, so a zero-initialised B adds
     // exact zeros and LoRA at initialisation reproduces the base model bit for bit.
-    torch::Tensor y = x.matmul(weight) + bias;
+    torch::Tensor y = inDtypeOf(inWeightDtype(x, weight).matmul(weight), x) + bias;
     if (m_lora.enabled()) y = y + m_lora.apply(x);
     return y;
 }
@@ -91,14 +91,15 @@ void GptConv1DImpl::enableLora(int rank, double alpha) {
 
 torch::Tensor GptConv1DImpl::mergedWeight() const {
     torch::NoGradGuard noGrad;
-    return m_lora.enabled() ? weight.detach() + m_lora.delta() : weight.detach();
+    const torch::Tensor w = asFloat32(weight.detach());
+    return m_lora.enabled() ? w + m_lora.delta() : w;
 }
 
 void GptConv1DImpl::mergeLora() {
     if (!m_lora.enabled()) return;
     {
         torch::NoGradGuard noGrad;
-        weight.copy_(mergedWeight());
+        weight.set_data(mergedWeight());
     }
     m_lora.remove(*this);
 }
@@ -132,33 +133,23 @@ GptConv1D GptBlockImpl::conv(const std::string& target) const {
     throw std::invalid_argument("unknown GPT-2 projection '" + target + "'");
 }
 
-torch::Tensor GptBlockImpl::attention(const torch::Tensor& x, torch::Tensor* keys,
-                                      torch::Tensor* values) {
+torch::Tensor GptBlockImpl::attention(const torch::Tensor& x, KvCache* cache, size_t layer) {
     const int64_t B = x.size(0), T = x.size(1), C = x.size(2), D = C / m_nHead;
     auto qkv = m_cAttn->forward(x).split(C, /*dim=*/2);
     auto heads = [&](const torch::Tensor& t) {
         return t.reshape({B, T, m_nHead, D}).transpose(1, 2);  // [B, H, T, D]
     };
     torch::Tensor q = heads(qkv[0]), k = heads(qkv[1]), v = heads(qkv[2]);
-    int64_t offset = 0;
-    if (keys) {
-        if (keys->defined()) {
-            offset = keys->size(2);
-            k = torch::cat({*keys, k}, 2);
-            v = torch::cat({*values, v}, 2);
-        }
-        *keys = k;
-        *values = v;
-    }
+    const int64_t offset = cache ? cache->length : 0;
+    if (cache) std::tie(k, v) = cache->append(layer, k, v);
     // The fused kernel where LibTorch has one, plain ops while a Hessian-vector product
     // needs double backward (engine/core/internal/torch_compat.h).
     torch::Tensor y = compat::attention(q, k, v, offset).transpose(1, 2).reshape({B, T, C});
     return m_attnProj->forward(y);
 }
 
-torch::Tensor GptBlockImpl::forward(const torch::Tensor& x, torch::Tensor* keys,
-                                    torch::Tensor* values) {
-    torch::Tensor h = x + attention(m_ln1->forward(x), keys, values);
+torch::Tensor GptBlockImpl::forward(const torch::Tensor& x, KvCache* cache, size_t layer) {
+    torch::Tensor h = x + attention(m_ln1->forward(x), cache, layer);
     torch::Tensor a = m_cFc->forward(m_ln2->forward(h));
     return h + m_mlpProj->forward(m_exactGelu ? torch::gelu(a) : geluTanh(a));
 }
@@ -213,12 +204,13 @@ torch::Tensor GptModel::run(const torch::Tensor& input, KvCache* cache) {
     if (cache) {
         cache->keys.resize(m_blocks->size());
         cache->values.resize(m_blocks->size());
+        cache->max_length = m_config.n_positions;
     }
     const bool checkpoint = !cache && checkpointingActive();
     for (size_t i = 0; i < m_blocks->size(); ++i) {
         auto* block = m_blocks->ptr<GptBlockImpl>(i).get();
         if (cache)
-            h = block->forward(h, &cache->keys[i], &cache->values[i]);
+            h = block->forward(h, cache, i);
         else if (checkpoint)
             h = checkpointBlock(*block, h, {}, {});
         else
@@ -255,12 +247,14 @@ void GptModel::enableLora(const LoraConfig& lora) {
             m_blocks->ptr<GptBlockImpl>(i)->conv(t)->enableLora(lora.rank, lora.alpha);
     m_lora = lora;
     m_lora.targets.assign(targets.begin(), targets.end());
+    if (autocastBf16()) storeFrozenWeightsInBf16();
 }
 
 void GptModel::mergeLora() {
     if (!hasLora()) return;
     for (size_t i = 0; i < m_blocks->size(); ++i)
         for (const auto& t : kLoraTargets) m_blocks->ptr<GptBlockImpl>(i)->conv(t)->mergeLora();
+    restoreFloat32Weights();
     for (auto& p : parameters()) p.requires_grad_(true);
     m_lora.rank = 0;
 }
@@ -284,7 +278,8 @@ NamedTensors GptModel::hfTensors() {
     for (const auto& item : named_parameters(true)) {
         if (item.key().find(".lora.") != std::string::npos) continue;
         auto it = merged.find(item.key());
-        out.emplace_back(item.key(), it != merged.end() ? it->second : item.value().detach());
+        out.emplace_back(item.key(),
+                         it != merged.end() ? it->second : asFloat32(item.value().detach()));
     }
     return out;
 }

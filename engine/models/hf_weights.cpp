@@ -1,5 +1,6 @@
 // Hugging Face weights in and out: memory-mapped safetensors (single or sharded) into a
 // LanguageModel, and a model back out in its family's layout.
+#include <algorithm>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -256,7 +257,22 @@ void loadHfWeights(LanguageModel& model, const std::string& dirName) {
         const torch::Tensor source =
             torch::from_blob(const_cast<unsigned char*>(f.data()) + t->begin, t->shape,
                              torch::TensorOptions().dtype(scalarType(t->dtype)));
-        target.copy_(source);
+        // Large tensors go in slices of rows, each slice's source pages released as soon as
+        // it is copied, so a load holds at most one slice beyond the parameters.
+        const int64_t rows = source.dim() > 0 ? source.size(0) : 1;
+        const size_t rowBytes = rows > 0 ? (t->end - t->begin) / size_t(rows) : 0;
+        constexpr size_t kSliceBytes = size_t(8) << 20;
+        if (source.dim() > 0 && rows > 1 && t->end - t->begin > 2 * kSliceBytes &&
+            target.sizes() == source.sizes() && target.is_contiguous()) {
+            const int64_t step = std::max<int64_t>(1, int64_t(kSliceBytes / rowBytes));
+            for (int64_t r = 0; r < rows; r += step) {
+                const int64_t n = std::min(step, rows - r);
+                target.narrow(0, r, n).copy_(source.narrow(0, r, n));
+                f.release(t->begin + size_t(r) * rowBytes, t->begin + size_t(r + n) * rowBytes);
+            }
+        } else {
+            target.copy_(source);
+        }
         f.release(t->begin, t->end);
     }
 }

@@ -64,6 +64,60 @@ struct CheckpointFunction : public torch::autograd::Function<CheckpointFunction>
 
 }  // namespace
 
+void LanguageModel::storeFrozenWeightsInBf16() {
+    torch::NoGradGuard noGrad;
+    for (const auto& item : named_modules("", false)) {
+        const std::string& name = item.key();
+        // A tied output head shares the embedding, which stays float32.
+        if (name.find("layers.") == std::string::npos && name.find("h.") != 0) continue;
+        torch::Tensor* w = nullptr;
+        if (auto* l = item.value()->as<LoraLinearImpl>()) w = &l->weight;
+        if (auto* c = item.value()->as<GptConv1DImpl>()) w = &c->weight;
+        if (w && !w->requires_grad() && w->scalar_type() == torch::kFloat32)
+            w->set_data(w->detach().to(torch::kBFloat16));
+    }
+}
+
+void LanguageModel::restoreFloat32Weights() {
+    torch::NoGradGuard noGrad;
+    for (auto& p : parameters())
+        if (p.scalar_type() == torch::kBFloat16) p.set_data(p.detach().to(torch::kFloat32));
+}
+
+std::pair<torch::Tensor, torch::Tensor> KvCache::append(size_t layer, const torch::Tensor& k,
+                                                        const torch::Tensor& v) {
+    if (keys.size() <= layer) {
+        keys.resize(layer + 1);
+        values.resize(layer + 1);
+    }
+    torch::Tensor& ks = keys[layer];
+    torch::Tensor& vs = values[layer];
+    const int64_t T = k.size(2), needed = length + T;
+    if (torch::GradMode::is_enabled() && (k.requires_grad() || v.requires_grad())) {
+        ks = length > 0 ? torch::cat({ks.narrow(2, 0, length), k}, 2) : k;
+        vs = length > 0 ? torch::cat({vs.narrow(2, 0, length), v}, 2) : v;
+        return {ks, vs};
+    }
+    const bool fits = ks.defined() && ks.size(2) >= needed && ks.size(0) == k.size(0) &&
+                      ks.size(1) == k.size(1) && ks.size(3) == k.size(3) &&
+                      ks.scalar_type() == k.scalar_type() && ks.device() == k.device();
+    if (!fits) {
+        int64_t capacity = std::max<int64_t>({needed, 64, ks.defined() ? 2 * ks.size(2) : 0});
+        if (max_length > 0) capacity = std::max(needed, std::min(capacity, max_length));
+        auto grown = [&](const torch::Tensor& old, const torch::Tensor& like) {
+            torch::Tensor s =
+                torch::empty({like.size(0), like.size(1), capacity, like.size(3)}, like.options());
+            if (length > 0) s.narrow(2, 0, length).copy_(old.narrow(2, 0, length));
+            return s;
+        };
+        ks = grown(ks, k);
+        vs = grown(vs, v);
+    }
+    ks.narrow(2, length, T).copy_(k);
+    vs.narrow(2, length, T).copy_(v);
+    return {ks.narrow(2, 0, needed), vs.narrow(2, 0, needed)};
+}
+
 torch::Tensor checkpointBlock(CheckpointableBlock& block, const torch::Tensor& x,
                               const torch::Tensor& cos, const torch::Tensor& sin) {
     const std::vector<torch::Tensor> params = block.blockParameters();

@@ -219,26 +219,38 @@ const std::vector<std::string>& defaultLoraTargets(const std::string& family) {
     return none;
 }
 
+namespace {
+
+// (in, out) of every projection of a layer, by module name.
+std::map<std::string, std::pair<int64_t, int64_t>> projectionDims(const LmArchitecture& a) {
+    const int64_t E = a.hidden_size, I = a.intermediate_size;
+    const int64_t Q = int64_t(a.num_heads) * a.head_dim, K = int64_t(a.num_kv_heads) * a.head_dim;
+    if (a.family == "gpt2")
+        return {{"attn.c_attn", {E, 3 * E}},
+                {"attn.c_proj", {E, E}},
+                {"mlp.c_fc", {E, I}},
+                {"mlp.c_proj", {I, E}}};
+    if (a.family == "gpt_neox")
+        return {{"query_key_value", {E, 3 * E}},
+                {"dense", {E, E}},
+                {"dense_h_to_4h", {E, I}},
+                {"dense_4h_to_h", {I, E}}};
+    return {{"q_proj", {E, Q}},    {"k_proj", {E, K}},  {"v_proj", {E, K}},   {"o_proj", {Q, E}},
+            {"gate_proj", {E, I}}, {"up_proj", {E, I}}, {"down_proj", {I, E}}};
+}
+
+}  // namespace
+
+int64_t projectionWeightCount(const LmArchitecture& a) {
+    int64_t perLayer = 0;
+    for (const auto& [name, d] : projectionDims(a)) perLayer += d.first * d.second;
+    return perLayer * a.num_layers;
+}
+
 int64_t loraParameterCount(const LmArchitecture& a, int rank,
                            const std::vector<std::string>& targets) {
     if (rank <= 0) return 0;
-    const int64_t E = a.hidden_size, I = a.intermediate_size;
-    const int64_t Q = int64_t(a.num_heads) * a.head_dim, K = int64_t(a.num_kv_heads) * a.head_dim;
-    const std::map<std::string, std::pair<int64_t, int64_t>> dims =
-        a.family == "gpt2"
-            ? std::map<std::string, std::pair<int64_t, int64_t>>{{"attn.c_attn", {E, 3 * E}},
-                                                                 {"attn.c_proj", {E, E}},
-                                                                 {"mlp.c_fc", {E, I}},
-                                                                 {"mlp.c_proj", {I, E}}}
-        : a.family == "gpt_neox"
-            ? std::map<std::string, std::pair<int64_t, int64_t>>{{"query_key_value", {E, 3 * E}},
-                                                                 {"dense", {E, E}},
-                                                                 {"dense_h_to_4h", {E, I}},
-                                                                 {"dense_4h_to_h", {I, E}}}
-            : std::map<std::string, std::pair<int64_t, int64_t>>{
-                  {"q_proj", {E, Q}},   {"k_proj", {E, K}},    {"v_proj", {E, K}},
-                  {"o_proj", {Q, E}},   {"gate_proj", {E, I}}, {"up_proj", {E, I}},
-                  {"down_proj", {I, E}}};
+    const auto dims = projectionDims(a);
     int64_t perLayer = 0;
     std::set<std::string> seen;
     for (const auto& t : targets) {
@@ -366,19 +378,25 @@ std::string formatBytes(int64_t bytes) {
 
 MemoryEstimate estimateTrainingMemory(const LmArchitecture& arch, int loraRank,
                                       const std::vector<std::string>& loraTargets,
-                                      const std::string& optimizer, const std::string& device) {
+                                      const std::string& optimizer, const std::string& device,
+                                      const std::string& precision) {
     MemoryEstimate m;
     const int64_t params = parameterCount(arch);
     const std::vector<std::string>& targets =
         loraTargets.empty() ? defaultLoraTargets(arch.family) : loraTargets;
     const int64_t adapters = loraParameterCount(arch, loraRank, targets);
     const int64_t trainable = loraRank > 0 ? adapters : params;
+    const bool cuda = device.rfind("cuda", 0) == 0;
     m.weights = 4 * (params + adapters);
+    if (cuda && precision == "bf16" && loraRank > 0) {
+        // Frozen layer projections in bfloat16 (LanguageModel::storeFrozenWeightsInBf16);
+        // embeddings, norms, biases and the output head stay float32.
+        m.weights -= 2 * projectionWeightCount(arch);
+    }
     m.gradients = 4 * trainable;
     const bool adam = optimizer == "adam" || optimizer == "adamw";
     m.optimizer = (adam ? 8 : 4) * trainable;  // two moments, or SGD's momentum
     m.total = m.weights + m.gradients + m.optimizer;
-    const bool cuda = device.rfind("cuda", 0) == 0;
     if (cuda) {
         const DeviceMemory d = deviceMemory(device);
         m.available = d.known ? d.total_bytes - d.used_bytes : 0;
@@ -396,7 +414,10 @@ MemoryEstimate estimateTrainingMemory(const LmArchitecture& arch, int loraRank,
             "train LoRA adapters instead of every weight (model.lora.rank, e.g. 8: "
             "gradients and optimizer state then cover only the adapters)";
         if (loraRank > 0)
-            m.advice = "choose a smaller model";
+            m.advice = cuda && precision != "bf16"
+                           ? "use precision bf16 (frozen weights in bfloat16), or choose a "
+                             "smaller model"
+                           : "choose a smaller model";
         else
             m.advice += ", or choose a smaller model";
         if (!cuda) m.advice += ", or run on a GPU with more memory (device cuda)";

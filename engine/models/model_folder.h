@@ -80,6 +80,9 @@ int64_t parameterCount(const LmArchitecture& arch);
 // q_proj, v_proj; gpt_neox: query_key_value).
 const std::vector<std::string>& loraTargetsOf(const std::string& family);
 const std::vector<std::string>& defaultLoraTargets(const std::string& family);
+// Weights of every layer's projection matrices (q/k/v/o and the MLP; no biases or norms):
+// what precision bf16 with LoRA keeps in bfloat16.
+int64_t projectionWeightCount(const LmArchitecture& arch);
 // Adapter parameters (A: in x r, B: r x out) on the named modules of every layer.
 int64_t loraParameterCount(const LmArchitecture& arch, int rank,
                            const std::vector<std::string>& targets);
@@ -103,9 +106,9 @@ struct ModelFolderInfo {
 // family or dtype.
 ModelFolderInfo inspectModelFolder(const std::string& dir);
 
-// Memory a run needs, in bytes: weights (float32, or bfloat16 when the run's precision is
-// bf16 on a device that keeps them so), gradients and optimizer state of what trains (every
-// weight, or only LoRA's adapters), and `available` (the device's free memory, or the
+// Memory a run needs, in bytes: weights (float32; with precision bf16 on a CUDA device and
+// LoRA, the frozen projection weights in bfloat16), gradients and optimizer state of what trains
+// (every weight, or only LoRA's adapters), and `available` (the device's free memory, or the
 // machine's MemAvailable for the CPU).
 struct MemoryEstimate {
     int64_t weights = 0, gradients = 0, optimizer = 0, total = 0, available = 0;
@@ -115,7 +118,8 @@ struct MemoryEstimate {
 };
 MemoryEstimate estimateTrainingMemory(const LmArchitecture& arch, int loraRank,
                                       const std::vector<std::string>& loraTargets,
-                                      const std::string& optimizer, const std::string& device);
+                                      const std::string& optimizer, const std::string& device,
+                                      const std::string& precision = "fp32");
 
 // "1.2 GB", "840 MB", "12 KB".
 std::string formatBytes(int64_t bytes);

@@ -1,7 +1,8 @@
 // Using and training the Hugging Face fixture models (tests/fixtures/hf/make_tiny_models.py,
 // folder in FORGETLAB_HF_FIXTURES): generation with the KV cache against uncached and
 // against a written-out greedy loop, LoRA with each family's default targets folded into
-// the export, and gradient checkpointing (gradients and Hessian-vector products).
+// the export, gradient checkpointing (gradients and Hessian-vector products), frozen weights
+// in bfloat16, and the query-blocked causal attention against the plain formula.
 #include <torch/torch.h>
 
 #include <QTemporaryDir>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/internal/torch_compat.h"
 #include "engine/measure/internal/sharpness.h"
 #include "engine/models/internal/language_model.h"
 #include "engine/models/model_folder.h"
@@ -291,6 +293,96 @@ private Q_SLOTS:
             return std::string();
         });
         QVERIFY2(failures.empty(), failures.c_str());
+    }
+
+    // Precision bf16 with LoRA keeps the frozen projections in bfloat16: half their bytes,
+    // logits within bfloat16 rounding, adapters still train in float32, and merging or
+    // exporting gives float32 again.
+    void frozenWeightsInBf16() {
+        torch::manual_seed(23);
+        const std::string failures = eachVariant(distinctVariants(), [](const std::string& v) {
+            auto model = load(folder(v));
+            const LmArchitecture arch = model->architecture();
+            const torch::Tensor ids = reference(v).first;
+            model->enableLora(LoraConfig{4, 8, {}});
+            {
+                torch::NoGradGuard noGrad;  // non-zero B, so the adapters change the logits
+                for (auto& p : model->parameters())
+                    if (p.requires_grad()) p.normal_(0, 0.05);
+            }
+            const torch::Tensor before = logits(*model, ids);
+            auto bytes = [&](torch::ScalarType type) {
+                int64_t n = 0;
+                for (const auto& p : model->parameters())
+                    if (p.scalar_type() == type) n += p.numel();
+                return n;
+            };
+            model->storeFrozenWeightsInBf16();
+            CHECK(bytes(torch::kBFloat16) == projectionWeightCount(arch),
+                  "bf16 weights " + std::to_string(bytes(torch::kBFloat16)) + " of " +
+                      std::to_string(projectionWeightCount(arch)));
+            for (const auto& p : model->named_parameters())
+                if (p.value().requires_grad())
+                    CHECK(p.value().scalar_type() == torch::kFloat32, p.key() + " not float32");
+            const double err = relErr(logits(*model, ids), before);
+            CHECK(err < 3e-2, "bf16 logits " + fmt(err));
+            CHECK(err > 0, "nothing was rounded");
+
+            model->train();
+            const torch::Tensor x = torch::randint(0, arch.vocab_size, {2, 8}, torch::kLong);
+            const torch::Tensor y = torch::randint(0, arch.vocab_size, {2, 8}, torch::kLong);
+            nextTokenLoss(*model, x, y).backward();
+            for (const auto& p : trainable(*model))
+                CHECK(p.grad().defined() && torch::isfinite(p.grad()).all().item<bool>() &&
+                          p.grad().abs().max().item<double>() > 0,
+                      "an adapter has no gradient");
+            model->eval();
+            for (const auto& [name, t] : model->hfTensors())
+                CHECK(t.scalar_type() == torch::kFloat32,
+                      name + " exported as " + std::string(c10::toString(t.scalar_type())));
+            model->mergeLora();
+            CHECK(bytes(torch::kBFloat16) == 0, "bf16 weights left after merging");
+            return std::string();
+        });
+        QVERIFY2(failures.empty(), failures.c_str());
+        // The estimate counts those weights at two bytes (on a CUDA device, where bf16 runs).
+        const LmArchitecture arch = load(folder("llama-gqa"))->architecture();
+        const MemoryEstimate fp32 = estimateTrainingMemory(arch, 4, {}, "adamw", "cuda", "fp32");
+        const MemoryEstimate bf16 = estimateTrainingMemory(arch, 4, {}, "adamw", "cuda", "bf16");
+        QCOMPARE(fp32.weights - bf16.weights, 2 * projectionWeightCount(arch));
+        QCOMPARE(bf16.gradients, fp32.gradients);
+        QCOMPARE(estimateTrainingMemory(arch, 4, {}, "adamw", "cpu", "bf16").weights, fp32.weights);
+    }
+
+    // Long sequences take the query-blocked path (fewer multiply-adds); it must be the
+    // plain formula softmax(q k^T / sqrt(D) + causal mask) v, with the same first and
+    // second derivatives.
+    void blockedCausalAttentionIsTheFormula() {
+        torch::manual_seed(24);
+        for (int64_t T : {7, 64, 128, 200, 256, 513}) {
+            auto opts = torch::TensorOptions().dtype(torch::kFloat64).requires_grad(true);
+            torch::Tensor q = torch::randn({2, 3, T, 8}, opts),
+                          k = torch::randn({2, 3, T, 8}, opts),
+                          v = torch::randn({2, 3, T, 8}, opts);
+            const torch::Tensor mask = torch::ones({T, T}, torch::kBool).triu(1);
+            const torch::Tensor want =
+                torch::softmax((q.matmul(k.transpose(-2, -1)) / std::sqrt(8.0))
+                                   .masked_fill(mask, -std::numeric_limits<double>::infinity()),
+                               -1)
+                    .matmul(v);
+            const torch::Tensor got = compat::mathCausalAttention(q, k, v);
+            QVERIFY2(relErr(got, want) < 1e-12, ("T " + std::to_string(T)).c_str());
+            const torch::Tensor w = torch::randn_like(want);
+            auto g1 = torch::autograd::grad({(got * w).sum()}, {q, k, v}, {}, true, true);
+            auto g0 = torch::autograd::grad({(want * w).sum()}, {q, k, v}, {}, true, true);
+            QVERIFY(relErr(std::vector<torch::Tensor>(g1.begin(), g1.end()),
+                           std::vector<torch::Tensor>(g0.begin(), g0.end())) < 1e-12);
+            // Second derivatives: d/dq of <grad_k, u>.
+            const torch::Tensor u = torch::randn_like(k);
+            auto h1 = torch::autograd::grad({(g1[1] * u).sum()}, {q});
+            auto h0 = torch::autograd::grad({(g0[1] * u).sum()}, {q});
+            QVERIFY(relErr(h1[0], h0[0]) < 1e-12);
+        }
     }
 };
 

@@ -36,6 +36,17 @@ public:
     MathAttentionScope& operator=(const MathAttentionScope&) = delete;
 };
 
+// The plain-ops attention (engine/core/attention_math.cpp; out of line so tuning it does not
+// rebuild the engine). Causal: query i sees keys 0..i. Long sequences are processed in query
+// blocks that skip the keys every query of the block is masked from (about 40% fewer
+// multiply-adds at 4 blocks), and q is scaled by 1/sqrt(D) before q k^T rather than the
+// [T, T] scores after it. Differentiable twice, like the unblocked form.
+torch::Tensor mathCausalAttention(const torch::Tensor& q, const torch::Tensor& k,
+                                  const torch::Tensor& v);
+// softmax(q k^T / sqrt(D), blocked positions -inf) v; blocked is [Tq, Tk] bool.
+torch::Tensor mathMaskedAttention(const torch::Tensor& q, const torch::Tensor& k,
+                                  const torch::Tensor& v, const torch::Tensor& blocked);
+
 // Causal self-attention of q, k, v [B, H, T, D]: the fused kernel where this LibTorch has it
 // and no double backward is needed, else softmax(q k^T / sqrt(D) + causal mask) v in plain
 // ops (the only path on 1.13).
@@ -45,12 +56,7 @@ inline torch::Tensor causalAttention(const torch::Tensor& q, const torch::Tensor
     if (mathAttentionDepth() == 0)
         return at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true);
 #endif
-    const int64_t T = q.size(-2), D = q.size(-1);
-    torch::Tensor att = q.matmul(k.transpose(-2, -1)) / std::sqrt(double(D));
-    torch::Tensor future =
-        torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(q.device())).triu(1);
-    att = torch::softmax(att.masked_fill(future, -std::numeric_limits<double>::infinity()), -1);
-    return att.matmul(v);
+    return mathCausalAttention(q, k, v);
 }
 
 // Attention of new queries q [B, H, Tq, D] (absolute positions offset .. offset + Tq - 1)
@@ -59,7 +65,7 @@ inline torch::Tensor causalAttention(const torch::Tensor& q, const torch::Tensor
 // docs/models.md). Without an offset or a window this is causalAttention.
 inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
                                const torch::Tensor& v, int64_t offset = 0, int64_t window = 0) {
-    const int64_t Tq = q.size(-2), Tk = k.size(-2), D = q.size(-1);
+    const int64_t Tq = q.size(-2), Tk = k.size(-2);
     if (offset == 0 && Tq == Tk && (window <= 0 || window >= Tk)) return causalAttention(q, k, v);
     const auto opts = torch::TensorOptions().dtype(torch::kLong).device(q.device());
     const torch::Tensor qi = torch::arange(offset, offset + Tq, opts).unsqueeze(1);
@@ -70,9 +76,7 @@ inline torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k,
     if (mathAttentionDepth() == 0)
         return at::scaled_dot_product_attention(q, k, v, blocked.logical_not(), 0.0, false);
 #endif
-    torch::Tensor att = q.matmul(k.transpose(-2, -1)) / std::sqrt(double(D));
-    att = torch::softmax(att.masked_fill(blocked, -std::numeric_limits<double>::infinity()), -1);
-    return att.matmul(v);
+    return mathMaskedAttention(q, k, v, blocked);
 }
 
 // bfloat16 autocast on CUDA for the duration of a forward pass, restoring what was there.

@@ -49,11 +49,10 @@ TORCH_MODULE(RmsNorm);
 class DecoderLayerImpl : public torch::nn::Module, public CheckpointableBlock {
 public:
     explicit DecoderLayerImpl(const LmArchitecture& arch);
-    // cos/sin [T, rotary dims] for the positions of x; with cache slots, x holds the
-    // positions after those cached and its keys/values are appended.
+    // cos/sin [T, rotary dims] for the positions of x; with a cache, x holds the positions
+    // after those cached and its keys/values are appended to the cache's `layer`.
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos,
-                          const torch::Tensor& sin, torch::Tensor* keys = nullptr,
-                          torch::Tensor* values = nullptr);
+                          const torch::Tensor& sin, KvCache* cache = nullptr, size_t layer = 0);
     torch::Tensor runBlock(const torch::Tensor& x, const torch::Tensor& cos,
                            const torch::Tensor& sin) override {
         return forward(x, cos, sin);
@@ -65,7 +64,7 @@ public:
 private:
     torch::Tensor norm(int which, const torch::Tensor& x);  // 0 input, 1 post-attn, 2 post-ff
     torch::Tensor attention(const torch::Tensor& x, const torch::Tensor& cos,
-                            const torch::Tensor& sin, torch::Tensor* keys, torch::Tensor* values);
+                            const torch::Tensor& sin, KvCache* cache, size_t layer);
     torch::Tensor mlp(const torch::Tensor& x);
 
     LmArchitecture m_arch;

@@ -56,9 +56,8 @@ TORCH_MODULE(GptConv1D);
 class GptBlockImpl : public torch::nn::Module, public CheckpointableBlock {
 public:
     GptBlockImpl(const GptConfig& config);
-    // With cache slots (keys, values), x holds new positions after those cached.
-    torch::Tensor forward(const torch::Tensor& x, torch::Tensor* keys = nullptr,
-                          torch::Tensor* values = nullptr);
+    // With a cache, x holds new positions after those cached (appended to `layer`).
+    torch::Tensor forward(const torch::Tensor& x, KvCache* cache = nullptr, size_t layer = 0);
     GptConv1D conv(const std::string& target) const;  // "attn.c_attn", ...
     torch::Tensor runBlock(const torch::Tensor& x, const torch::Tensor&,
                            const torch::Tensor&) override {
@@ -67,7 +66,7 @@ public:
     std::vector<torch::Tensor> blockParameters() override { return parameters(); }
 
 private:
-    torch::Tensor attention(const torch::Tensor& x, torch::Tensor* keys, torch::Tensor* values);
+    torch::Tensor attention(const torch::Tensor& x, KvCache* cache, size_t layer);
     int64_t m_nHead;
     double m_eps;
     bool m_exactGelu;

@@ -26,15 +26,24 @@ struct LoraConfig {
     std::vector<std::string> targets;
 };
 
-// Keys and values of every layer seen so far ([B, kv_heads, length, head_dim] each).
+// Keys and values of every layer seen so far. Each layer's storage is [B, kv_heads,
+// capacity, head_dim] with positions 0 .. length - 1 valid; it grows geometrically (up to
+// max_length), so appending a token copies that token, not the whole cache.
 struct KvCache {
     std::vector<torch::Tensor> keys, values;
-    int64_t length = 0;  // positions cached
+    int64_t length = 0;      // positions cached (advanced by the model after every layer ran)
+    int64_t max_length = 0;  // the model's context: storage never grows beyond it (0 = no cap)
     void clear() {
         keys.clear();
         values.clear();
         length = 0;
     }
+    // Writes k, v [B, kv_heads, T, head_dim] at positions length .. length + T - 1 of
+    // `layer` and returns the keys and values of positions 0 .. length + T - 1 (views). With
+    // gradients recorded the storage is concatenated instead, so nothing saved for backward
+    // is overwritten.
+    std::pair<torch::Tensor, torch::Tensor> append(size_t layer, const torch::Tensor& k,
+                                                   const torch::Tensor& v);
 };
 
 struct GenerationOptions {
@@ -67,6 +76,12 @@ public:
     // Folds scale A B into each adapted weight, removes the adapters, unfreezes the base.
     virtual void mergeLora() = 0;
     bool hasLora() const { return m_lora.rank > 0; }
+    // With LoRA, the frozen projection weights of every layer in bfloat16 (half their
+    // memory; embeddings, norms and the output head stay float32). enableLora does this
+    // itself when the model autocasts to bfloat16 (precision bf16 on a CUDA device that has
+    // it); mergeLora and restoreFloat32Weights return to float32.
+    void storeFrozenWeightsInBf16();
+    void restoreFloat32Weights();
     const LoraConfig& loraConfig() const { return m_lora; }
     int64_t trainableParameterCount() const;
 

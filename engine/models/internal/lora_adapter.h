@@ -46,4 +46,18 @@ private:
     double m_scale = 0.0;
 };
 
+// With precision bf16 and LoRA, frozen base weights are kept in bfloat16
+// (LanguageModel::storeFrozenWeightsInBf16): their product is taken in the weight's dtype and
+// returned in x's, so it also works without autocast (on the CPU, in tests).
+inline torch::Tensor inWeightDtype(const torch::Tensor& x, const torch::Tensor& weight) {
+    return x.scalar_type() == weight.scalar_type() ? x : x.to(weight.scalar_type());
+}
+inline torch::Tensor inDtypeOf(const torch::Tensor& y, const torch::Tensor& x) {
+    return y.scalar_type() == x.scalar_type() ? y : y.to(x.scalar_type());
+}
+// A tensor as float32 (what exports, merges and checkpoints hold).
+inline torch::Tensor asFloat32(const torch::Tensor& t) {
+    return t.scalar_type() == torch::kBFloat16 ? t.to(torch::kFloat32) : t;
+}
+
 }  // namespace forgetlab
