@@ -1,5 +1,6 @@
 #include "engine/models/internal/decoder_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -93,6 +94,31 @@ void LoraLinearImpl::mergeLora() {
     m_lora.remove(*this);
 }
 
+std::vector<torch::Tensor> projectTogether(const torch::Tensor& x,
+                                           const std::vector<const LoraLinearImpl*>& layers) {
+    std::vector<torch::Tensor> weights, biases;
+    std::vector<int64_t> sizes;
+    for (const auto* l : layers) {
+        weights.push_back(l->weight);
+        if (l->bias.defined()) biases.push_back(l->bias);
+        sizes.push_back(l->weight.size(0));
+    }
+    const bool sameType = std::all_of(weights.begin(), weights.end(), [&](const torch::Tensor& w) {
+        return w.scalar_type() == weights[0].scalar_type();
+    });
+    std::vector<torch::Tensor> out;
+    if (!sameType || (!biases.empty() && biases.size() != weights.size())) {
+        for (const auto* l : layers) out.push_back(const_cast<LoraLinearImpl*>(l)->forward(x));
+        return out;
+    }
+    const torch::Tensor w = torch::cat(weights, 0);
+    torch::Tensor y = inDtypeOf(torch::linear(inWeightDtype(x, w), w), x);
+    if (!biases.empty()) y = y + torch::cat(biases, 0);
+    out = y.split_with_sizes(sizes, -1);
+    for (size_t i = 0; i < layers.size(); ++i) out[i] = layers[i]->addAdapter(out[i], x);
+    return out;
+}
+
 RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : m_eps(eps) {
     weight = register_parameter("weight", torch::ones({dim}));
 }
@@ -176,9 +202,10 @@ torch::Tensor DecoderLayerImpl::attention(const torch::Tensor& x, const torch::T
         k = qkv.narrow(-1, D, D);
         v = qkv.narrow(-1, 2 * D, D);
     } else {
-        q = m_q->forward(x);
-        k = m_k->forward(x);
-        v = m_v->forward(x);
+        const auto qkv = projectTogether(x, {m_q.get(), m_k.get(), m_v.get()});
+        q = qkv[0];
+        k = qkv[1];
+        v = qkv[2];
         if (m_arch.clip_qkv > 0) {
             q = q.clamp(-m_arch.clip_qkv, m_arch.clip_qkv);
             k = k.clamp(-m_arch.clip_qkv, m_arch.clip_qkv);
@@ -188,9 +215,9 @@ torch::Tensor DecoderLayerImpl::attention(const torch::Tensor& x, const torch::T
             q = m_qNorm->forward(q);
             k = m_kNorm->forward(k);
         }
-        q = q.view({B, T, H, D});
-        k = k.view({B, T, Hkv, D});
-        v = v.view({B, T, Hkv, D});
+        q = q.reshape({B, T, H, D});
+        k = k.reshape({B, T, Hkv, D});
+        v = v.reshape({B, T, Hkv, D});
     }
     q = applyRotary(q.transpose(1, 2), cos, sin);  // [B, H, T, D]
     k = applyRotary(k.transpose(1, 2), cos, sin);  // [B, Hkv, T, D]
@@ -209,7 +236,8 @@ torch::Tensor DecoderLayerImpl::attention(const torch::Tensor& x, const torch::T
 
 torch::Tensor DecoderLayerImpl::mlp(const torch::Tensor& x) {
     if (m_neox) return m_fcOut->forward(activation(m_arch.hidden_act, m_fcIn->forward(x)));
-    return m_down->forward(torch::silu(m_gate->forward(x)) * m_up->forward(x));
+    const auto gateUp = projectTogether(x, {m_gate.get(), m_up.get()});
+    return m_down->forward(torch::silu(gateUp[0]) * gateUp[1]);
 }
 
 torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
