@@ -16,7 +16,7 @@ BUILD=${1:-build}
 [[ $BUILD = /* ]] || BUILD="$ROOT/$BUILD"
 BIN="$BUILD/bench"
 THREADS=${FORGETLAB_BENCH_THREADS:-2}
-BUDGET=${FORGETLAB_BENCH_BUDGET:-500}
+BUDGET=${FORGETLAB_BENCH_BUDGET:-560}
 DOC="$ROOT/docs/benchmarks.md"
 LOG="$BIN/bench.log"
 START=$SECONDS
@@ -59,7 +59,7 @@ ROWS=()
 
 # The benchmarks are built with the project (FORGETLAB_BUILD_BENCH); build any missing.
 if [[ ! -x "$BIN/bench_vs_python" || ! -x "$BIN/bench_flops" || ! -x "$BIN/bench_sam" ||
-  ! -x "$BIN/bench_gpt" || ! -x "$BIN/bench_lm" ]]; then
+  ! -x "$BIN/bench_gpt" || ! -x "$BIN/bench_lm" || ! -x "$BIN/bench_data" ]]; then
   echo "run_bench: building the benchmarks in $BUILD" >&2
   cmake --build "$BUILD" --target forgetlab_benches -j 2 >>"$LOG" 2>&1 ||
     echo "run_bench: building the benchmarks failed (see $LOG)" >&2
@@ -186,6 +186,15 @@ fi
 run_row 13 "$LM_CACHE" "≥ 5.00" 50 bench_lm --threads "$THREADS" --max-seconds 20 --model cache
 run_row 14 "$LM_LOAD" "≤ 1.50" 40 bench_lm --threads "$THREADS" --max-seconds 15 --model load
 run_row 15 "$LM_RSS" "≤ 1.20" 30 bench_lm --threads "$THREADS" --model rss
+# Rows 16-17: issue 15's own data (bench/bench_data.cpp), one process per row: benchmark
+# scoring against the bare forward pass of the same batch, and instruction fine-tuning
+# (response-only loss) against plain text fine-tuning of the same rendered texts.
+DATA_SCORE="benchmark items/s ÷ forward passes/s of the same [4, T] batch, 4-choice questions (~100 + ~20 bytes), byte GPT 4 layers × 128, context 128"
+DATA_INSTRUCT="instruction (tulu, response-only loss) ÷ plain text fine-tuning tokens/s, same rendered arithmetic texts, byte GPT 4 × 128, batch 16 × 128 (tokens = rows × context), AdamW"
+run_row 16 "$DATA_SCORE" "≥ 0.90" 40 bench_data --threads "$THREADS" --max-seconds 20 \
+  --model scoring
+run_row 17 "$DATA_INSTRUCT" "≥ 0.90" 40 bench_data --threads "$THREADS" --max-seconds 20 \
+  --model instruct
 # Single-thread variants, as information: on a small VM, 2-thread OpenMP timings swing.
 if ((THREADS != 1)); then
   ONE=(--threads 1 --rounds 11 --max-seconds 20 --info)
@@ -328,6 +337,25 @@ $BUSY_NOTE
     float32 parameter bytes (median of 3 children). The loaded float32 parameters alone
     make 1.00; the rest is the mapped file pages not yet released (the loader releases each
     tensor's pages once copied). The log gives the float32 folder's figure too.
+16. bench/bench_data.cpp: scoreBenchmark (engine/measure/internal/benchmark_scoring.h) of 64
+    synthetic JSONL-style questions ("Question: {q}\nAnswer:", 4 choices " {text}"; context
+    ~100 bytes, choices ~20) on the presets' byte-level GPT (gpt2 from architectureFromSizes,
+    4 layers, 4 heads, 128 wide, context 128, eval mode), items/s, against a bare
+    model.forward (no grad) of the very [4, T] batch the scorer builds for each question
+    (encodeChoice, context + continuation, right-padded with 0; T is about 116),
+    forwards/s. The scorer adds tokenizing, the float64 log-softmax of the continuation
+    positions and the picks; the log shows its log-likelihoods equal to a direct
+    computation from the bare pass.
+17. The Runner's fine-tuning step (BatchSampler rows, closure {zeroGrad; taskLoss(forward);
+    backward; clipTrainableGradients 1.0}, makeOptimizer AdamW lr 5e-4 weight decay 0.01,
+    loss.item(): lm-instruct-adamw's fine-tuning phase), batch 16, context 128, on 512
+    generated arithmetic instructions encoded with the tulu template (encodeInstructions:
+    targets only on the response's tokens, -100 elsewhere) against the same rendered texts
+    as plain text (encodeTextsCounted: every target counts), each side its own identically
+    initialised model. The two splits' inputs are identical (the log checks it); only the
+    loss mask differs. tokens/s = 16 x 128 x steps/s on both sides, the work each step
+    does, rather than the targets the loss counts (about 2 of 128 per row for instructions,
+    40 for plain text), which would make the ratio meaningless.
 
 Rows marked "(information)" are not judged against a target.
 

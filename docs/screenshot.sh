@@ -24,8 +24,12 @@
 #   docs/screenshot-model-folder.png  the Model tab of lm-en-de-lora started from a tiny llama
 #       folder (grouped-query attention) written by tests/fixtures/hf/make_tiny_models.py:
 #       the folder's family, sizes, dtype, tokenizer, LoRA's trainable count and memory.
+#   docs/screenshot-data-preview.png  the Downstream tab of lm-en-de-adamw reading a small
+#       instruction file (written here: Alpaca, prompt/response and messages lines) with the
+#       tulu template: the data preview shows each example as the model reads it, the response
+#       tokens that count for the loss highlighted and what the context cuts off struck through.
 # Run from anywhere after building (BUILD=dir, default build/). Pass "main", "landscape", "compare",
-# "sequence", "forgetting", "language" or "model" to make only one of them. Needs xvfb-run (Debian package xvfb).
+# "sequence", "forgetting", "language", "model" or "data" to make only one of them. Needs xvfb-run (Debian package xvfb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -69,4 +73,15 @@ if [[ $which == all || $which == model ]]; then
   xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/model.db" \
     --preset lm-en-de-lora --model-folder "$dir/hf/llama-gqa" \
     --screenshot docs/screenshot-model-folder.png --screenshot-after 2
+fi
+if [[ $which == all || $which == data ]]; then
+  cat > "$dir/instructions.jsonl" <<'JSONL'
+{"instruction": "Translate to German.", "input": "The cat sleeps.", "output": "Die Katze schläft."}
+{"prompt": "What is forgetting?", "response": "Losing what was learnt before."}
+{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Name a fruit."}, {"role": "assistant", "content": "A pear."}, {"role": "user", "content": "And another?"}, {"role": "assistant", "content": "A plum."}]}
+{"prompt": "Why does fine-tuning forget?", "response": "New gradients overwrite the weights that held the old task, unless something holds them in place: rehearsal, a penalty or flatter minima."}
+JSONL
+  xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/data.db" \
+    --preset lm-en-de-adamw --task-source instruction --task-path "$dir/instructions.jsonl" \
+    --task-template tulu --screenshot docs/screenshot-data-preview.png --screenshot-after 1
 fi

@@ -15,6 +15,7 @@ PACKAGES=(
   python3-numpy
   clang-format
   libpcre2-dev libutf8proc-dev libsentencepiece-dev sentencepiece
+  libstb-dev
 )
 
 missing=()

@@ -176,6 +176,10 @@ void printUsage() {
                     [--temperature T] [--top-p P] [--seed S] [--checkpoint TAG]
                     [--device D] [--db PATH] [--json]
   forgetlab-cli score --model DIR (--text TEXT | --file FILE) [--device D] [--json]
+  forgetlab-cli benchmark (--model DIR [--device D] | --run ID [--checkpoint TAG] [--db PATH])
+                    (--file F.csv|F.jsonl [--shots-file F] |
+                     --builtin fortune-cloze [--language en|de|es] [--items N] [--max-bytes B])
+                    [--shots K] [--seed S] [--name TEXT] [--json]
   forgetlab-cli landscape --run ID [--checkpoint STEP] --kind 1d|2d|interp [--grid N]
                     [--range R] [--seed S] [--subset N] [--db PATH] [--json]
   forgetlab-cli hessian --run ID [--checkpoint STEP] [--topk K] [--trace-samples S]

@@ -21,6 +21,7 @@ int wiseftCommand(const Args& args);
 int matrixCommand(const Args& args);
 int generateCommand(const Args& args);
 int scoreCommand(const Args& args);
+int benchmarkCommand(const Args& args);
 int devicesCommand(const Args& args);
 int tokenizeCommand(const Args& args);
 

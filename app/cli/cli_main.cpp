@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     if (verb == "matrix") return matrixCommand(args);
     if (verb == "generate") return generateCommand(args);
     if (verb == "score") return scoreCommand(args);
+    if (verb == "benchmark") return benchmarkCommand(args);
     if (verb == "devices") return devicesCommand(args);
     if (verb == "tokenize") return tokenizeCommand(args);
     std::cerr << "forgetlab-cli: unknown command '" << verb << "'\n\n";

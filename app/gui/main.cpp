@@ -5,6 +5,7 @@
 //             [--landscape 1d|2d|interp [--grid N]] [--hessian]
 //             [--model-folder DIR] [--screenshot FILE --screenshot-after SECONDS]
 //             [--run-presets A,B,... [--seeds N [--seeds-preset NAME]]]
+//             [--task-source SOURCE [--task-path PATH] [--task-template NAME]]
 //
 // --landscape computes a landscape of the selected run (with --start: of the run just
 // made, once it has finished), --hessian then also its Hessian spectrum; a screenshot is
@@ -17,6 +18,11 @@
 // --matrix ID shows stored forgetting matrix ID in the Forgetting map tab, rows and columns
 // sorted by the leading singular vectors; --predict then runs the completion protocol
 // (H auto, K 30, 5 seeds); a screenshot is taken once the last of them is shown.
+//
+// --task-source makes the downstream task read its examples from SOURCE (task.source: files,
+// instruction, generated, images, csv, idx, ...), at --task-path, instruction data rendered
+// with --task-template, and shows the Downstream setup tab scrolled to its data preview; a
+// screenshot is then taken once the preview has read the data.
 //
 // main() only reads the command line; what the demonstration flags do is in
 // screenshot_script.h.
@@ -38,6 +44,19 @@
 #include "engine/core/presets.h"
 #include "engine/models/model_folder.h"
 #include "engine/store/store.h"
+
+namespace {
+
+// Room for the setup panel's summaries beside the plots (the central splitter: setup, centre
+// tabs, runs), once the window has its size: sizes set before are scaled to the width then.
+void widenSetup(forgetlab::app::MainWindow& window) {
+    QTimer::singleShot(0, &window, [&window] {
+        if (auto* split = qobject_cast<QSplitter*>(window.centralWidget()))
+            split->setSizes({620, 640, 340});
+    });
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -106,8 +125,22 @@ int main(int argc, char** argv) {
         QStringLiteral("Start the chosen (language) preset from this Hugging Face model folder "
                        "and show the Model tab."),
         QStringLiteral("DIR"));
+    const QCommandLineOption taskSourceOption(
+        QStringLiteral("task-source"),
+        QStringLiteral("The downstream task reads its examples from this source (task.source) "
+                       "and its data preview is shown."),
+        QStringLiteral("SOURCE"));
+    const QCommandLineOption taskPathOption(
+        QStringLiteral("task-path"),
+        QStringLiteral("With --task-source: the file or folder it reads (task.path)."),
+        QStringLiteral("PATH"));
+    const QCommandLineOption taskTemplateOption(
+        QStringLiteral("task-template"),
+        QStringLiteral("With --task-source: the template of instruction data (task.template)."),
+        QStringLiteral("NAME"));
     parser.addOptions({runPresetsOption, seedsOption, seedsPresetOption, matrixOption,
-                       predictOption, shotStepOption, modelFolderOption});
+                       predictOption, shotStepOption, modelFolderOption, taskSourceOption,
+                       taskPathOption, taskTemplateOption});
     parser.addOptions({dbOption, presetOption, startOption, tabOption, landscapeOption, gridOption,
                        hessianOption, shotOption, afterOption});
     parser.process(app);
@@ -157,12 +190,28 @@ int main(int argc, char** argv) {
         window.setupPanel()->setConfig(config);
         if (auto* tabs = window.setupPanel()->findChild<QTabWidget*>(QStringLiteral("setupTabs")))
             tabs->setCurrentIndex(1);
-        // Room for the folder's summary beside the plots.
-        if (auto* split = window.findChild<QSplitter*>()) split->setSizes({620, 640, 340});
+        widenSetup(window);
+    }
+    auto* script = new forgetlab::app::ScreenshotScript(&window);
+    if (parser.isSet(taskSourceOption)) {
+        forgetlab::ExperimentConfig config = window.setupPanel()->config();
+        forgetlab::TaskConfig& task = config.downstream.task;
+        task.source = parser.value(taskSourceOption).toStdString();
+        if (parser.isSet(taskPathOption))
+            task.path = QDir(parser.value(taskPathOption)).absolutePath().toStdString();
+        if (parser.isSet(taskTemplateOption))
+            task.chat_template = parser.value(taskTemplateOption).toStdString();
+        // A text source is a text task; another source an image task.
+        if (forgetlab::isTextSource(task.source))
+            task.kind = "text";
+        else if (task.kind == "text")
+            task.kind = "classes";
+        window.setupPanel()->setConfig(config);
+        widenSetup(window);
+        script->showDataPreview(QStringLiteral("downstream"));
     }
     if (parser.isSet(startOption)) QTimer::singleShot(0, &window, [&window] { window.startRun(); });
 
-    auto* script = new forgetlab::app::ScreenshotScript(&window);
     if (parser.isSet(runPresetsOption) || parser.value(seedsOption).toInt() >= 2) {
         const QString seedsPreset = parser.isSet(seedsPresetOption)
                                         ? parser.value(seedsPresetOption)

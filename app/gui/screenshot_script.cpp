@@ -12,6 +12,8 @@
 #include "ui/forgetting_map/forgetting_map_tab.h"
 #include "ui/landscape/landscape_form.h"
 #include "ui/landscape/landscape_panel.h"
+#include "ui/setup/data_preview.h"
+#include "ui/setup/setup_panel.h"
 
 namespace forgetlab::app {
 
@@ -101,6 +103,11 @@ bool ScreenshotScript::computeLandscape(const QString& kind, const QString& grid
     return true;
 }
 
+void ScreenshotScript::showDataPreview(const QString& phase) {
+    m_previewPhase = phase;
+    m_window->setupPanel()->showDataPreview(phase);
+}
+
 bool ScreenshotScript::screenshot(const QString& file, const QString& afterSeconds,
                                   std::optional<qint64> atStep) {
     bool ok = false;
@@ -144,6 +151,18 @@ bool ScreenshotScript::screenshot(const QString& file, const QString& afterSecon
         // Once every scripted run has ended and is shown.
         connect(m_scripted, &ScriptedRuns::finished, this,
                 [this, file, delayMs] { shootLater(file, delayMs); });
+    } else if (ui::DataPreview* preview = m_window->setupPanel()->dataPreview(m_previewPhase)) {
+        // Once the preview shows the task's data (not an earlier request's), scrolled into view.
+        auto ready = [this, preview, file, delayMs] {
+            if (m_shot || preview->isLoading()) return;
+            m_shot = true;
+            // Scrolled once the page has been laid out with the preview's contents.
+            QTimer::singleShot(0, this,
+                               [this] { m_window->setupPanel()->showDataPreview(m_previewPhase); });
+            shootLater(file, delayMs);
+        };
+        connect(preview, &ui::DataPreview::shown, this, ready);
+        QTimer::singleShot(0, this, ready);
     } else {
         shootLater(file, delayMs);
     }

@@ -8,11 +8,13 @@
 //   --run-presets A,B [--seeds N [--seeds-preset P]]   runPresets()
 //   --matrix ID [--predict]                            showMatrix()
 //   --landscape KIND [--grid N] [--hessian]            computeLandscape()
+//   --task-source SOURCE [--task-path P] [--task-template T]   showDataPreview()
 //   --screenshot FILE [--screenshot-after S] [--screenshot-at-step STEP]   screenshot()
 //
 // The screenshot waits for, in this order of precedence: fine-tuning step STEP, the matrix
-// (or its completion with --predict), the last landscape job, the scripted runs, or
-// nothing; then S seconds more (not with STEP). Call them in that order, after --start.
+// (or its completion with --predict), the last landscape job, the scripted runs, the data
+// preview, or nothing; then S seconds more (not with STEP). Call them in that order, after
+// --start.
 
 #include <QObject>
 #include <QString>
@@ -41,6 +43,9 @@ public:
     // or with afterRun of the started run once it has finished. False (message on stderr)
     // for a request the engine refuses.
     bool computeLandscape(const QString& kind, const QString& grid, bool hessian, bool afterRun);
+    // Shows the setup tab of `phase` ("upstream" or "downstream") scrolled to its data
+    // preview; the screenshot then waits until the preview has read the task's data.
+    void showDataPreview(const QString& phase);
     // Saves a PNG of the window when the script's last piece is shown, then closes it.
     // False (message on stderr) when afterSeconds is not a number of seconds.
     bool screenshot(const QString& file, const QString& afterSeconds, std::optional<qint64> atStep);
@@ -55,6 +60,8 @@ private:
     bool m_predict = false;
     bool m_landscape = false;
     bool m_hessian = false;
+    QString m_previewPhase;  // "" = no data preview asked for
+    bool m_shot = false;
 };
 
 }  // namespace forgetlab::app

@@ -18,7 +18,7 @@ LoadedModel loadModel(const ExperimentConfig& config, const std::string& checkpo
     ExperimentTasks tasks = buildExperimentTasks(config);
     m.up = std::move(tasks.up);
     m.down = std::move(tasks.down);
-    m.model = buildModel(config.model, tasks.heads);
+    m.model = buildModel(config.model, tasks.heads, tasks.input);
     try {
         // Checkpoints hold CPU tensors; they load onto whatever device the analysis uses.
         loadIntoModule(*m.model, loadSafetensors(checkpointFile), checkpointFile);

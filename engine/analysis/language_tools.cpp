@@ -10,6 +10,8 @@
 #include "engine/core/devices.h"
 #include "engine/store/store.h"
 #include "engine/data/internal/text_tasks.h"
+#include "engine/data/fortunes.h"
+#include "engine/measure/internal/benchmark_scoring.h"
 
 namespace forgetlab {
 namespace fs = std::filesystem;
@@ -180,6 +182,36 @@ TextScore scoreText(const std::string& dir, const std::string& text, const std::
     s.tokens = next.numel();
     s.mean_log_ppl = s.nll_sum / double(s.tokens);
     return s;
+}
+
+BenchmarkResult benchmarkFolder(const std::string& dir, const BenchmarkSpec& spec,
+                                const std::string& device) {
+    const PreparedBenchmark bench = prepareBenchmark(spec);
+    FolderModel f = loadFolder(dir, device);
+    return scoreBenchmark(*f.model, f.tok, bench);
+}
+
+BenchmarkResult benchmarkRun(Store& store, int64_t runId, const BenchmarkSpec& spec,
+                             const std::string& tag) {
+    std::vector<std::string> heldOut;
+    bool fromRun = false;
+    if (!spec.builtin.empty()) {
+        const ConfigParseResult parsed = parseStoredConfig(store.run(runId).config_json);
+        const TaskConfig& up = parsed.config.upstream.task;
+        if (parsed.ok() && up.kind == "text" && up.language == spec.language) {
+            // The corpus split buildTextTask made for the upstream task (task index 0), so
+            // the cloze is cut from fortunes the run never trained on.
+            const size_t total = size_t(up.train_size) + size_t(up.test_size);
+            heldOut = loadFortuneCorpus(
+                          up.language, up.domains, uint64_t(parsed.config.seed) * 7919ULL,
+                          double(up.test_size) / double(total), total, parsed.config.text_dir)
+                          .test;
+            fromRun = true;
+        }
+    }
+    const PreparedBenchmark bench = prepareBenchmark(spec, fromRun ? &heldOut : nullptr);
+    RunModel r = loadLanguageRun(store, runId, tag);
+    return scoreBenchmark(*r.model, r.lm.tok, bench);
 }
 
 }  // namespace forgetlab

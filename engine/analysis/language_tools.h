@@ -1,10 +1,13 @@
 #pragma once
 // What a user does with a stored language-model run besides looking at it: take the
-// fine-tuned weights to other tools in the Hugging Face GPT-2 layout, and let the model
-// continue a prompt. Plain C++ (no torch) for the CLI and the GUI.
+// fine-tuned weights to other tools in the Hugging Face GPT-2 layout, let the model
+// continue a prompt, and score it on a multiple-choice benchmark. Plain C++ (no torch) for
+// the CLI and the GUI.
 
 #include <cstdint>
 #include <string>
+
+#include "engine/measure/benchmark.h"
 
 namespace forgetlab {
 
@@ -60,5 +63,19 @@ TextScore scoreText(const std::string& modelDir, const std::string& text,
 // std::runtime_error for a prompt that is empty or does not fit the context.
 std::string generateFromRun(Store& store, int64_t runId, const std::string& prompt, int tokens,
                             double temperature, uint64_t seed, const std::string& tag = "final");
+
+// A multiple-choice benchmark (a file, or the built-in fortune cloze of every fortune of
+// spec.language) scored by the model in a Hugging Face folder with its own tokenizer. The
+// benchmark is read and checked before the model loads. Throws BenchmarkError (an
+// std::invalid_argument) for a bad benchmark, ModelFolderError / TokenizerError for a bad
+// folder.
+BenchmarkResult benchmarkFolder(const std::string& modelDir, const BenchmarkSpec& spec,
+                                const std::string& device = "cpu");
+
+// The same with the run's checkpoint `tag`. The fortune cloze is cut from the run's held-out
+// upstream test fortunes when its upstream task is the fortunes of spec.language (else from
+// every fortune of the language). Reads the store, never writes it.
+BenchmarkResult benchmarkRun(Store& store, int64_t runId, const BenchmarkSpec& spec,
+                             const std::string& tag = "final");
 
 }  // namespace forgetlab

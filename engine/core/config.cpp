@@ -8,112 +8,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/internal/config_data.h"
 #include "engine/core/config_language.h"
+#include "engine/core/internal/config_reader.h"
 #include "engine/core/devices.h"
+#include "engine/data/input_shape.h"
 
 namespace forgetlab {
 namespace {
 
 using nlohmann::json;
-
-// Reads the fields of one JSON object, recording an error for each unknown key or
-// wrong type. Keys absent from the object keep the value already in the target.
-class ObjectReader {
-public:
-    ObjectReader(const json& obj, std::string path, std::vector<ConfigError>& errors)
-        : m_obj(obj), m_path(std::move(path)), m_errors(errors) {}
-
-    ~ObjectReader() {
-        if (!m_obj.is_object()) return;
-        for (auto it = m_obj.begin(); it != m_obj.end(); ++it) {
-            if (!m_known.count(it.key())) {
-                m_errors.push_back(
-                    {field(it.key()), "unknown key; known keys here: " + knownList()});
-            }
-        }
-    }
-
-    std::string field(const std::string& key) const {
-        return m_path.empty() ? key : m_path + "." + key;
-    }
-
-    template <class T>
-    void read(const std::string& key, T& out) {
-        m_known.insert(key);
-        if (!m_obj.is_object() || !m_obj.contains(key)) return;
-        const json& v = m_obj.at(key);
-        if (!typeMatches<T>(v)) {
-            m_errors.push_back(
-                {field(key), std::string("expected ") + typeName<T>() + ", got " + v.type_name()});
-            return;
-        }
-        out = v.get<T>();
-    }
-
-    // A nested object: calls fn(reader) for it.
-    void object(const std::string& key, const std::function<void(ObjectReader&)>& fn) {
-        m_known.insert(key);
-        if (!m_obj.is_object() || !m_obj.contains(key)) return;
-        const json& v = m_obj.at(key);
-        if (!v.is_object()) {
-            m_errors.push_back(
-                {field(key), std::string("expected an object, got ") + v.type_name()});
-            return;
-        }
-        ObjectReader sub(v, field(key), m_errors);
-        fn(sub);
-    }
-
-private:
-    template <class T>
-    static bool typeMatches(const json& v) {
-        if constexpr (std::is_same_v<T, bool>) {
-            return v.is_boolean();
-        } else if constexpr (std::is_same_v<T, std::string>) {
-            return v.is_string();
-        } else if constexpr (std::is_same_v<T, double>) {
-            return v.is_number();
-        } else if constexpr (std::is_same_v<T, unsigned>) {
-            return v.is_number_unsigned() || (v.is_number_integer() && v.get<long long>() >= 0);
-        } else if constexpr (std::is_integral_v<T>) {
-            return v.is_number_integer();
-        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-            if (!v.is_array()) return false;
-            return std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
-        } else {  // std::vector<int>
-            if (!v.is_array()) return false;
-            return std::all_of(v.begin(), v.end(),
-                               [](const json& e) { return e.is_number_integer(); });
-        }
-    }
-    template <class T>
-    static const char* typeName() {
-        if constexpr (std::is_same_v<T, bool>)
-            return "true or false";
-        else if constexpr (std::is_same_v<T, std::string>)
-            return "a string";
-        else if constexpr (std::is_same_v<T, double>)
-            return "a number";
-        else if constexpr (std::is_same_v<T, unsigned>)
-            return "a non-negative integer";
-        else if constexpr (std::is_integral_v<T>)
-            return "an integer";
-        else if constexpr (std::is_same_v<T, std::vector<std::string>>)
-            return "a list of strings";
-        else
-            return "a list of integers";
-    }
-    std::string knownList() const {
-        std::string s;
-        for (const auto& k : m_known) s += (s.empty() ? "" : ", ") + k;
-        return s;
-    }
-
-    const json& m_obj;
-    std::string m_path;
-    std::vector<ConfigError>& m_errors;
-    std::set<std::string> m_known;
-};
 
 void readTask(ObjectReader& r, TaskConfig& t) {
     r.read("kind", t.kind);
@@ -126,6 +30,7 @@ void readTask(ObjectReader& r, TaskConfig& t) {
     r.read("domains", t.domains);
     r.read("train_size", t.train_size);
     r.read("test_size", t.test_size);
+    readTaskSource(r, t);
 }
 
 void readOptimizer(ObjectReader& r, OptimizerConfig& o) {
@@ -153,12 +58,15 @@ void readPhase(ObjectReader& r, PhaseConfig& p) {
 }
 
 json taskJson(const TaskConfig& t) {
-    if (t.kind == "text")
-        return {{"kind", t.kind},
-                {"language", t.language},
-                {"domains", t.domains},
-                {"train_size", t.train_size},
-                {"test_size", t.test_size}};
+    if (t.kind == "text") {
+        json j = {{"kind", t.kind},
+                  {"language", t.language},
+                  {"domains", t.domains},
+                  {"train_size", t.train_size},
+                  {"test_size", t.test_size}};
+        addTaskSourceJson(t, j);
+        return j;
+    }
     json j = {{"kind", t.kind},
               {"classes", t.classes},
               {"permutation_seed", t.permutation_seed},
@@ -169,6 +77,7 @@ json taskJson(const TaskConfig& t) {
     if (t.rotation != 0) j["rotation"] = t.rotation;
     if (t.noise != 0) j["noise"] = t.noise;
     if (t.label_permutation_seed != 0) j["label_permutation_seed"] = t.label_permutation_seed;
+    addTaskSourceJson(t, j);
     return j;
 }
 
@@ -235,8 +144,10 @@ void validateTask(const TaskConfig& t, const std::string& p, std::vector<ConfigE
             {p + ".kind", "unknown task kind '" + t.kind + "'; use classes, permuted or text"});
     if (t.classes.empty()) e.push_back({p + ".classes", "needs at least one class (0-9)"});
     std::set<int> seen;
+    // Other sources' class counts come from their files (config_data.cpp).
+    const int maxClass = taskSource(t) == "fashion-mnist" ? 9 : 1 << 20;
     for (int c : t.classes) {
-        if (c < 0 || c > 9)
+        if (c < 0 || c > maxClass)
             e.push_back({p + ".classes", "class " + std::to_string(c) +
                                              " is out of range; Fashion-MNIST classes are 0-9"});
         else if (!seen.insert(c).second)
@@ -383,6 +294,7 @@ ConfigParseResult parseConfig(const std::string& jsonText) {
                 sm.read("tokens", c.eval.samples_tokens);
                 sm.read("temperature", c.eval.samples_temperature);
             });
+            readBenchmarks(ev, c.eval, result.errors);
         });
     }
     // Value checks run even after type errors (a mistyped field keeps its default, so it
@@ -499,6 +411,8 @@ std::vector<ConfigError> validateConfig(const ExperimentConfig& c) {
         e.push_back({"eval.checkpoint_every", "must be >= 0 (0 = only the final weights)"});
     if (ev.example_losses < 0 || ev.example_losses > 60000)
         e.push_back({"eval.example_losses", "must be between 0 (off) and 60000"});
+    validateDataSources(c, e);
+    checkImageSources(c, e);  // CNN or rotation on a table, sequences, shapes that differ
     return e;
 }
 
@@ -550,6 +464,7 @@ std::string configToJson(const ExperimentConfig& c, int indent) {
                                 {"tokens", c.eval.samples_tokens},
                                 {"temperature", c.eval.samples_temperature}};
     }
+    addBenchmarksJson(c.eval, j["eval"]);
     return j.dump(indent);
 }
 

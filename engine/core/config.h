@@ -25,7 +25,31 @@ struct TaskConfig {
     // one example; train_size and test_size cap the counts, drawn from the seed.
     std::string language = "en";
     std::vector<std::string> domains;
+    // Where the examples come from (docs/data.md); "" = by kind: fortunes for text, else
+    // fashion-mnist. Text sources (kind "text"): fortunes | files (path: a .txt file, a
+    // folder of them or a .jsonl with text_field; examples by split) | instruction (path: a
+    // .jsonl of Alpaca, prompt/response or messages records, rendered with chat_template;
+    // only response tokens count) | generated (generator's question -> answer pairs, as
+    // instructions). Image sources (kind classes / permuted): fashion-mnist | images (path:
+    // one subfolder per class; image_size, channels) | csv (path; label_column) | idx (path:
+    // an images file or a folder of train-/t10k- pairs).
+    std::string source;
+    std::string path;
+    std::string split = "paragraph";       // files: line | paragraph | document
+    std::string text_field = "text";       // files: the text field of a .jsonl
+    std::string chat_template = "alpaca";  // alpaca | tulu | chatml | llama2 | plain | model
+    std::string generator = "arithmetic";  // generated
+    int image_size = 28;                   // images: side after resizing
+    int channels = 1;                      // images: 1 grey, 3 RGB
+    std::string label_column = "label";    // csv
 };
+
+// The task's source with the default by kind filled in.
+std::string taskSource(const TaskConfig& task);
+// fortunes, files, instruction, generated: examples for a language model.
+bool isTextSource(const std::string& source);
+// instruction, generated: prompt/response pairs where only the response counts.
+bool isInstructionSource(const std::string& source);
 
 struct ModelConfig {
     std::string kind = "mlp";  // "mlp" | "cnn" | "gpt" (decoder-only transformer on text)
@@ -78,6 +102,19 @@ struct PhaseConfig {
     int batch_size = 64;
 };
 
+// One benchmark: a file (MMLU CSV layout or JSONL) or a built-in ("fortune-cloze": endings
+// of held-out upstream fortunes in `language`, `items` questions). shots_file: where the k
+// solved examples come from ("" = the same file, never the item itself).
+struct BenchmarkConfig {
+    std::string name;
+    std::string file;
+    int shots = 0;
+    std::string shots_file;
+    std::string builtin;
+    std::string language = "en";
+    int items = 100;
+};
+
 struct EvalConfig {
     int every = 20;           // test loss/accuracy + SAM sharpness every k steps
     int hessian_every = 100;  // Hessian top eigenvalue every K steps (0 = off)
@@ -99,6 +136,10 @@ struct EvalConfig {
     std::vector<std::string> samples_prompts = {"The meaning of life is", "Das Leben ist"};
     int samples_tokens = 60;
     double samples_temperature = 0.8;
+    // Multiple-choice benchmarks (SCIENCE.md section 7) scored before fine-tuning, every
+    // benchmark_every steps (0 = only before and after) and at the end.
+    std::vector<BenchmarkConfig> benchmarks;
+    int benchmark_every = 0;
 };
 
 // Anti-forgetting strategies for the fine-tuning phase (SCIENCE.md section 4). Each is

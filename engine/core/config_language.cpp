@@ -19,6 +19,11 @@ bool oneOf(const T& v, std::initializer_list<T> options) {
 }  // namespace
 
 void validateTextTask(const TaskConfig& t, const std::string& p, std::vector<ConfigError>& e) {
+    if (t.train_size < 1 || t.train_size > 60000)
+        e.push_back({p + ".train_size", "must be between 1 and 60000 examples"});
+    if (t.test_size < 1 || t.test_size > 10000)
+        e.push_back({p + ".test_size", "must be between 1 and 10000 examples"});
+    if (taskSource(t) != "fortunes") return;  // the other sources: config_data.cpp
     if (!oneOf<std::string>(t.language, {"en", "de", "es"}))
         e.push_back(
             {p + ".language", "unknown language '" + t.language +
@@ -31,10 +36,6 @@ void validateTextTask(const TaskConfig& t, const std::string& p, std::vector<Con
         else if (!seen.insert(d).second)
             e.push_back({p + ".domains", "'" + d + "' is listed twice"});
     }
-    if (t.train_size < 1 || t.train_size > 60000)
-        e.push_back({p + ".train_size", "must be between 1 and 60000 fortunes"});
-    if (t.test_size < 1 || t.test_size > 10000)
-        e.push_back({p + ".test_size", "must be between 1 and 10000 fortunes"});
 }
 
 // model.kind "gpt": sizes, tokenizer, LoRA, text tasks, samples.

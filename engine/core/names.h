@@ -37,6 +37,11 @@ inline constexpr const char* kPenalty = "strategy_penalty";  // EWC + L2-SP + Lw
 inline constexpr const char* kHessianPrefix = "hessian_l";
 inline constexpr const char* kHessianTrace = "hessian_trace";
 inline constexpr const char* kHessianTraceStderr = "hessian_trace_se";
+// Multiple-choice benchmarks: "benchmark_acc" (the mean over eval.benchmarks) and per
+// benchmark "benchmark_acc/<name>", "benchmark_acc_norm/<name>".
+inline constexpr const char* kBenchmarkAcc = "benchmark_acc";
+inline constexpr const char* kBenchmarkAccPrefix = "benchmark_acc/";
+inline constexpr const char* kBenchmarkAccNormPrefix = "benchmark_acc_norm/";
 }  // namespace keys
 
 // Live knobs: what RunControl::setKnob may change between two steps (recorded as "knob"

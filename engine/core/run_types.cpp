@@ -50,6 +50,18 @@ std::string summaryToJson(const RunSummary& s) {
         j["forgetting_logppl"] = s.forgetting_logppl;
         j["trainable_parameters"] = s.trainable_parameters;
     }
+    if (s.truncated_examples > 0 || s.dropped_examples > 0) {
+        j["truncated_examples"] = s.truncated_examples;
+        j["dropped_examples"] = s.dropped_examples;
+    }
+    if (!s.benchmarks_before.empty()) {
+        j["benchmark_acc_before"] = s.benchmark_acc_before;
+        j["benchmark_acc_after"] = s.benchmark_acc_after;
+        j["forgetting_benchmark"] = s.forgetting_benchmark;
+        j["benchmarks_before"] = nlohmann::json::parse(s.benchmarks_before);
+        if (!s.benchmarks_after.empty())
+            j["benchmarks_after"] = nlohmann::json::parse(s.benchmarks_after);
+    }
     if (!s.replay_selection.empty())
         j["replay_selection"] = nlohmann::json::parse(s.replay_selection);
     return j.dump();

@@ -51,6 +51,14 @@ struct RunSummary {
     double downstream_logppl_after = 0.0;
     double forgetting_logppl = 0.0;    // upstream_logppl_after - upstream_logppl_before
     int64_t trainable_parameters = 0;  // while fine-tuning (LoRA: the adapters)
+    // Language tasks: examples cut to the context / left out with nothing to count.
+    int64_t truncated_examples = 0, dropped_examples = 0;
+    // eval.benchmarks (SCIENCE.md section 7): mean acc over the benchmarks before fine-tuning
+    // and at the last step, their difference (the SAM study's general-ability forgetting),
+    // and per benchmark {name: {acc, acc_norm, items}} as JSON objects ("" = none).
+    double benchmark_acc_before = 0.0, benchmark_acc_after = 0.0;
+    double forgetting_benchmark = 0.0;
+    std::string benchmarks_before, benchmarks_after;
 };
 
 std::string summaryToJson(const RunSummary& s);

@@ -1,6 +1,7 @@
 #include "engine/data/idx_reader.h"
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include <zlib.h>
@@ -43,7 +44,7 @@ size_t readFully(gzFile f, uint8_t* out, size_t n, const std::string& path) {
 
 }  // namespace
 
-IdxArray readIdxGz(const std::string& path) {
+IdxArray readIdx(const std::string& path) {
     if (!std::filesystem::exists(path)) throw DataError(path + ": file not found");
     GzPtr f(gzopen(path.c_str(), "rb"));
     if (!f) throw DataError(path + ": cannot open for reading");
@@ -85,15 +86,35 @@ IdxArray readIdxGz(const std::string& path) {
     return out;
 }
 
-void writeIdxGz(const std::string& path, const IdxArray& array) {
-    GzPtr f(gzopen(path.c_str(), "wb"));
-    if (!f) throw DataError(path + ": cannot open for writing");
+IdxArray readIdxGz(const std::string& path) {
+    return readIdx(path);
+}
+
+namespace {
+
+std::vector<uint8_t> idxBytes(const IdxArray& array) {
     std::vector<uint8_t> buf = {0, 0, 0x08, static_cast<uint8_t>(array.dims.size())};
     for (int64_t d : array.dims) {
         const uint32_t u = static_cast<uint32_t>(d);
         buf.insert(buf.end(), {uint8_t(u >> 24), uint8_t(u >> 16), uint8_t(u >> 8), uint8_t(u)});
     }
     buf.insert(buf.end(), array.data.begin(), array.data.end());
+    return buf;
+}
+
+}  // namespace
+
+void writeIdx(const std::string& path, const IdxArray& array) {
+    const std::vector<uint8_t> buf = idxBytes(array);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(buf.data()), static_cast<std::streamsize>(buf.size()));
+    if (!out) throw DataError(path + ": write failed");
+}
+
+void writeIdxGz(const std::string& path, const IdxArray& array) {
+    GzPtr f(gzopen(path.c_str(), "wb"));
+    if (!f) throw DataError(path + ": cannot open for writing");
+    const std::vector<uint8_t> buf = idxBytes(array);
     if (gzwrite(f.get(), buf.data(), static_cast<unsigned>(buf.size())) !=
         static_cast<int>(buf.size()))
         throw DataError(path + ": write failed");

@@ -78,8 +78,8 @@ void BatchSampler::restore(const std::string& state) {
     m_rng = rng;
 }
 
-std::vector<int64_t> pixelPermutation(int seed) {
-    std::vector<int64_t> perm(FashionMnist::kPixels);
+std::vector<int64_t> pixelPermutation(int seed, int64_t size) {
+    std::vector<int64_t> perm(static_cast<size_t>(size));
     std::iota(perm.begin(), perm.end(), 0);
     if (seed != 0) {
         std::mt19937_64 rng(0x5eedULL * 1000003ULL + static_cast<uint64_t>(seed));

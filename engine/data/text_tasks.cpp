@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "engine/data/fortunes.h"
+#include "engine/data/internal/instruction_tasks.h"
 #include "engine/models/model_folder.h"
 
 namespace forgetlab {
@@ -108,8 +109,13 @@ Task buildTextTask(const TaskConfig& task, const LanguageModelSetup& lm, int con
     }
     t.head = 0;
     t.num_outputs = lm.arch.vocab_size;
-    t.train = encodeTexts(corpus.train, lm.tok, context);
-    t.test = encodeTexts(corpus.test, lm.tok, context);
+    EncodedExamples train = encodeTextsCounted(corpus.train, lm.tok, context);
+    EncodedExamples test = encodeTextsCounted(corpus.test, lm.tok, context);
+    t.train = std::move(train.split);
+    t.test = std::move(test.split);
+    t.truncated = train.truncated + test.truncated;
+    t.dropped = train.dropped + test.dropped;
+    t.test_texts = corpus.test;
     if (t.train.size() == 0 || t.test.size() == 0)
         throw std::runtime_error(std::string(taskIndex == 0 ? "upstream" : "downstream") +
                                  ".task: the fortunes of '" + task.language +

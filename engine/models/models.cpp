@@ -1,6 +1,7 @@
 #include "engine/models/internal/models.h"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "engine/core/internal/torch_compat.h"
 #include "engine/models/internal/gpt_model.h"
@@ -26,10 +27,11 @@ std::vector<torch::nn::Linear> makeHeads(torch::nn::Module& m, int64_t in,
 
 }  // namespace
 
-MlpModel::MlpModel(int64_t inputs, const std::vector<int>& hidden, const std::string& activation,
-                   const std::vector<int>& headOutputs)
+MlpModel::MlpModel(const InputShape& input, const std::vector<int>& hidden,
+                   const std::string& activation, const std::vector<int>& headOutputs)
     : m_activation(activation) {
-    int64_t in = inputs;
+    m_input = input;
+    int64_t in = input.features;
     for (size_t i = 0; i < hidden.size(); ++i) {
         m_layers.push_back(
             register_module("fc" + std::to_string(i), torch::nn::Linear(in, hidden[i])));
@@ -40,25 +42,34 @@ MlpModel::MlpModel(int64_t inputs, const std::vector<int>& hidden, const std::st
 
 torch::Tensor MlpModel::forward(const torch::Tensor& input, int head) {
     compat::AutocastScope autocast(m_autocastBf16);
-    // Inputs are usually [B, 784] already; a no-op reshape would still cost an autograd node.
+    // Inputs are usually [B, features] already; a no-op reshape would still cost an autograd
+    // node.
     torch::Tensor x = input.dim() == 2 ? input : input.reshape({input.size(0), -1});
     for (auto& layer : m_layers) x = activate(layer->forward(x), m_activation);
     torch::Tensor logits = m_heads.at(static_cast<size_t>(head))->forward(x);
     return m_autocastBf16 ? logits.to(torch::kFloat32) : logits;
 }
 
-CnnModel::CnnModel(const std::vector<int>& channels, const std::vector<int>& hidden,
-                   const std::string& activation, const std::vector<int>& headOutputs)
+CnnModel::CnnModel(const InputShape& input, const std::vector<int>& channels,
+                   const std::vector<int>& hidden, const std::string& activation,
+                   const std::vector<int>& headOutputs)
     : m_activation(activation) {
-    int64_t inCh = 1, side = 28;
+    if (!input.isImage())
+        throw std::invalid_argument("a CNN convolves images, but the data are a table of " +
+                                    input.text() + ": use model.kind mlp");
+    m_input = input;
+    int64_t inCh = input.channels, h = input.height, w = input.width;
     for (size_t i = 0; i < channels.size(); ++i) {
         m_convs.push_back(register_module(
             "conv" + std::to_string(i),
             torch::nn::Conv2d(torch::nn::Conv2dOptions(inCh, channels[i], 3).padding(1))));
         inCh = channels[i];
-        side = std::max<int64_t>(1, side / 2);
+        if (h >= 2 && w >= 2) {  // forward pools exactly then
+            h /= 2;
+            w /= 2;
+        }
     }
-    int64_t in = inCh * side * side;
+    int64_t in = inCh * h * w;
     for (size_t i = 0; i < hidden.size(); ++i) {
         m_layers.push_back(
             register_module("fc" + std::to_string(i), torch::nn::Linear(in, hidden[i])));
@@ -69,10 +80,11 @@ CnnModel::CnnModel(const std::vector<int>& channels, const std::vector<int>& hid
 
 torch::Tensor CnnModel::forward(const torch::Tensor& input, int head) {
     compat::AutocastScope autocast(m_autocastBf16);
-    torch::Tensor x = input.reshape({input.size(0), 1, 28, 28});
+    torch::Tensor x =
+        input.reshape({input.size(0), m_input.channels, m_input.height, m_input.width});
     for (auto& conv : m_convs) {
         x = activate(conv->forward(x), m_activation);
-        if (x.size(-1) >= 2) x = torch::max_pool2d(x, 2);
+        if (x.size(-1) >= 2 && x.size(-2) >= 2) x = torch::max_pool2d(x, 2);
     }
     x = x.flatten(1);
     for (auto& layer : m_layers) x = activate(layer->forward(x), m_activation);
@@ -93,7 +105,8 @@ LmArchitecture languageArchitecture(const ModelConfig& config, int vocab) {
 }
 
 std::shared_ptr<ForgetModel> buildModel(const ModelConfig& config,
-                                        const std::vector<int>& headOutputs) {
+                                        const std::vector<int>& headOutputs,
+                                        const InputShape& input) {
     if (config.kind == "gpt") {
         // The vocabulary is the single head's output count; the family and sizes come from
         // the checkpoint's config.json when there is one. Weights about to be loaded from a
@@ -105,9 +118,9 @@ std::shared_ptr<ForgetModel> buildModel(const ModelConfig& config,
         return model;
     }
     if (config.kind == "cnn")
-        return std::make_shared<CnnModel>(config.channels, config.hidden, config.activation,
+        return std::make_shared<CnnModel>(input, config.channels, config.hidden, config.activation,
                                           headOutputs);
-    return std::make_shared<MlpModel>(28 * 28, config.hidden, config.activation, headOutputs);
+    return std::make_shared<MlpModel>(input, config.hidden, config.activation, headOutputs);
 }
 
 std::vector<torch::Tensor> trainableParameters(torch::nn::Module& model) {

@@ -1,5 +1,6 @@
 #include "engine/sessions/forgetting_sweep.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -79,6 +80,10 @@ std::vector<SweepTaskSpec> sweepPlan(const ExperimentConfig& base, const SweepCo
                                "uses domain (one row per fortune file)"
                          : std::string("the family 'domain' is for language models (model gpt); "
                                        "use class, pair, permute, rotate, noise or labelperm"));
+        if (f == "rotate" && taskSource(down) == "csv")
+            throw std::invalid_argument(
+                "the family 'rotate' turns images, but the downstream source csv is a table of "
+                "features: use class, pair, permute, noise or labelperm");
         if (f == "domain") {
             for (SweepTaskSpec& row : domainRows(base, sweep.per_family))
                 plan.push_back(std::move(row));
@@ -187,6 +192,9 @@ int64_t createSweep(Store& store, int64_t sourceRunId, const SweepConfig& reques
     // The default families are the image ones; a language model's default is its domains.
     if (isLanguageModel(base) && sweep.families == SweepConfig{}.families)
         sweep.families = {"domain"};
+    // A table has no pixels to rotate: its default is the other image families.
+    if (taskSource(base.downstream.task) == "csv" && sweep.families == SweepConfig{}.families)
+        sweep.families.erase(std::find(sweep.families.begin(), sweep.families.end(), "rotate"));
     if (base.sequence.tasks > 0)
         throw std::runtime_error("run #" + std::to_string(sourceRunId) +
                                  " is a task sequence; sweep from an upstream -> downstream run");

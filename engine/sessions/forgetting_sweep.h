@@ -20,7 +20,8 @@ namespace forgetlab {
 // Task families: "class" (each downstream class alone), "pair" (each pair of downstream
 // classes), and per_family tasks of each of "permute" (pixel permutations), "rotate"
 // (rotations by 30, 60, ... degrees), "noise" (Gaussian input noise 0.5, 1.0, ...),
-// "labelperm" (the downstream classes with shuffled labels). Language models (model gpt)
+// "labelperm" (the downstream classes with shuffled labels); a CSV table has no pixels, so
+// "rotate" is refused for it and left out of its default families. Language models (model gpt)
 // sweep "domain": one row per fortune file of the downstream language with at least 50
 // fortunes, the largest first, at most per_family of them; z is then the change of each
 // tracked upstream fortune's log-perplexity.

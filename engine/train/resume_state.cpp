@@ -27,11 +27,15 @@ const std::pair<const char*, double RunSummary::*> kSummaryDoubles[] = {
     {"upstream_logppl_after", &RunSummary::upstream_logppl_after},
     {"downstream_logppl_after", &RunSummary::downstream_logppl_after},
     {"wall_seconds", &RunSummary::wall_seconds},
+    {"benchmark_acc_before", &RunSummary::benchmark_acc_before},
+    {"benchmark_acc_after", &RunSummary::benchmark_acc_after},
 };
 const std::pair<const char*, int64_t RunSummary::*> kSummaryInts[] = {
     {"steps", &RunSummary::steps},
     {"examples_tracked", &RunSummary::examples_tracked},
     {"trainable_parameters", &RunSummary::trainable_parameters},
+    {"truncated_examples", &RunSummary::truncated_examples},
+    {"dropped_examples", &RunSummary::dropped_examples},
 };
 const std::pair<const char*, bool RunSummary::*> kSummaryBools[] = {
     {"upstream_from_cache", &RunSummary::upstream_from_cache},
@@ -117,6 +121,8 @@ void writeResumeFile(const std::string& file, const ResumeState& state, torch::n
     for (const auto& [name, field] : kSummaryBools)
         a.write(std::string("s_") + name, c10::IValue(state.summary.*field));
     a.write("s_replay_selection", c10::IValue(state.summary.replay_selection));
+    a.write("s_benchmarks_before", c10::IValue(state.summary.benchmarks_before));
+    a.write("s_benchmarks_after", c10::IValue(state.summary.benchmarks_after));
     a.write("tracked", vectorTensor(state.tracked, torch::kInt64), true);
     a.write("loss_before", vectorTensor(state.loss_before, torch::kFloat32), true);
     a.write("replay_indices", vectorTensor(state.replay_indices, torch::kInt64), true);
@@ -188,20 +194,22 @@ ResumeFile::ResumeFile(const std::string& file, const torch::Device& device)
     m_state.replay = v.toStringRef();
     m_archive.read("threads", v);
     m_state.threads = static_cast<int>(v.toInt());
-    for (const auto& [name, field] : kSummaryDoubles) {
-        m_archive.read(std::string("s_") + name, v);
-        m_state.summary.*field = v.toDouble();
-    }
-    for (const auto& [name, field] : kSummaryInts) {
-        m_archive.read(std::string("s_") + name, v);
-        m_state.summary.*field = v.toInt();
-    }
+    for (const auto& [name, field] : kSummaryDoubles)
+        if (m_archive.try_read(std::string("s_") + name, v)) m_state.summary.*field = v.toDouble();
+    // Fields added later (benchmarks, truncation counts) keep their defaults when a resume
+    // point from before them lacks them.
+    for (const auto& [name, field] : kSummaryInts)
+        if (m_archive.try_read(std::string("s_") + name, v)) m_state.summary.*field = v.toInt();
     for (const auto& [name, field] : kSummaryBools) {
         m_archive.read(std::string("s_") + name, v);
         m_state.summary.*field = v.toBool();
     }
     m_archive.read("s_replay_selection", v);
     m_state.summary.replay_selection = v.toStringRef();
+    if (m_archive.try_read("s_benchmarks_before", v))
+        m_state.summary.benchmarks_before = v.toStringRef();
+    if (m_archive.try_read("s_benchmarks_after", v))
+        m_state.summary.benchmarks_after = v.toStringRef();
     m_archive.read("tracked", t, true);
     m_state.tracked = tensorVector<int64_t>(t);
     m_archive.read("loss_before", t, true);

@@ -23,6 +23,7 @@
 #include "engine/core/internal/torch_compat.h"
 #include "engine/train/internal/checkpoints.h"
 #include "engine/train/internal/device_placement.h"
+#include "engine/train/internal/language_run.h"
 #include "engine/train/internal/resume_state.h"
 #include "engine/train/internal/step_loop.h"
 #include "engine/train/internal/sequence_runner.h"
@@ -65,8 +66,9 @@ struct Runner::Impl {
     std::vector<int> heads;  // output count of each head
     bool language = false;   // model.kind "gpt": text tasks, log-perplexity, live samples
     std::shared_ptr<const Tokenizer> tokenizer;
-    TokenizerSetup tok;                           // with its BOS rule for prompts
-    std::vector<std::vector<int64_t>> promptIds;  // eval.samples.prompts, tokenized
+    TokenizerSetup tok;                            // with its BOS rule for prompts
+    std::vector<std::vector<int64_t>> promptIds;   // eval.samples.prompts, tokenized
+    std::unique_ptr<BenchmarkTracker> benchmarks;  // eval.benchmarks (language models)
     DataSplit probe;
     RunSummary summary;
     bool m_inFineTuning = false;
@@ -167,6 +169,8 @@ struct Runner::Impl {
                 if (language && cfg.eval.samples_every > 0 &&
                     (step % cfg.eval.samples_every == 0 || step == total))
                     samples(step);
+                if (benchmarks && benchmarks->due(step, total))
+                    benchmarks->score(step, *model, *sink, summary);
                 summary.steps = step;
             } else {
                 if (step % (cfg.eval.every * 5) == 0 || step == total)
@@ -354,12 +358,18 @@ struct Runner::Impl {
         tokenizer = tasks.tokenizer;
         tok = tasks.tok;
         language = isLanguageModel(cfg);
-        if (language) tokenizePrompts();
+        if (language) {
+            tokenizePrompts();
+            benchmarks = std::make_unique<BenchmarkTracker>(cfg, tok, up);
+            summary.truncated_examples = up.truncated + down.truncated;
+            summary.dropped_examples = up.dropped + down.dropped;
+            if (!resuming()) sink->onEvent(0, "data", dataEventJson(up, down));
+        }
         const int64_t np = std::min<int64_t>(cfg.eval.probe_size, down.train.size());
         probe = DataSplit{down.train.input.slice(0, 0, np).to(device.device),
                           down.train.target.slice(0, 0, np).to(device.device)};
         torch::manual_seed(cfg.seed);
-        model = buildModel(cfg.model, heads);  // initialised on the CPU: the same on any device
+        model = buildModel(cfg.model, heads, tasks.input);  // on the CPU: the same on any device
         placeModel(*model, device);
 
         if (resuming()) {
@@ -369,7 +379,7 @@ struct Runner::Impl {
             checkpoint("pretrained", 0);
             stepZero();
         }
-        if (language && cfg.model.lora_rank > 0) enableLora(!resuming());
+        if (language && cfg.model.lora_rank > 0) enableRunLora(*model, cfg, *sink, !resuming());
         summary.trainable_parameters = 0;
         for (const auto& p : trainableParameters(*model)) summary.trainable_parameters += p.numel();
         torch::manual_seed(cfg.seed + 1);
@@ -426,6 +436,7 @@ struct Runner::Impl {
         summary.language = language;
         sink->onMetrics(points);
         if (language && cfg.eval.samples_every > 0) samples(0);
+        if (benchmarks) benchmarks->score(0, *model, *sink, summary);
         if (cfg.eval.example_losses > 0) {
             tracked = trackedExampleIndices(up.train.size(), cfg.eval.example_losses, cfg.seed);
             lossBefore = exampleLosses(*model, up.train, tracked, up.head);
@@ -507,31 +518,10 @@ struct Runner::Impl {
                 .dump());
     }
 
-    // LoRA for fine-tuning: adapters on the targeted projections, base weights frozen;
-    // `record`: say so in a "lora" event (not again when resuming).
-    void enableLora(bool record) {
-        auto& gpt = static_cast<LanguageModel&>(*model);
-        LoraConfig lora;
-        lora.rank = cfg.model.lora_rank;
-        lora.alpha = cfg.model.lora_alpha;
-        lora.targets = cfg.model.lora_targets;
-        torch::manual_seed(cfg.seed + 2);
-        gpt.enableLora(lora);
-        if (!record) return;
-        int64_t total = 0;
-        for (const auto& p : gpt.parameters()) total += p.numel();
-        sink->onEvent(0, "lora",
-                      nlohmann::json{{"rank", lora.rank},
-                                     {"alpha", lora.alpha},
-                                     {"targets", gpt.loraConfig().targets},
-                                     {"trainable_parameters", gpt.trainableParameterCount()},
-                                     {"parameters", total}}
-                          .dump());
-    }
-
     // Makes sure the summary's "after" values describe the last step done.
     void finalEval() {
         if (summary.steps == 0) return;
+        if (benchmarks) benchmarks->score(summary.steps, *model, *sink, summary);
         const bool evaluated =
             summary.steps % cfg.eval.every == 0 || summary.steps == cfg.downstream.steps;
         if (evaluated) return;

@@ -54,7 +54,7 @@ void clipTrainableGradients(torch::nn::Module& model, double maxNorm) {
 
 std::shared_ptr<ForgetModel> frozenCopy(ForgetModel& model, const ModelConfig& config,
                                         const std::vector<int>& heads) {
-    auto copy = buildModel(config, heads);
+    auto copy = buildModel(config, heads, model.inputShape());
     copy->to(deviceOf(model));
     copy->setAutocastBf16(model.autocastBf16());
     if (auto* lm = dynamic_cast<LanguageModel*>(&model); lm && lm->hasLora())

@@ -22,6 +22,7 @@ class TestLivePlots : public QObject {
 private Q_SLOTS:
     void liveAxesKeepTheirRangeWhileDataFit();
     void storedRunsFitTightly();
+    void benchmarkCurvesPerBenchmarkAndMean();
 };
 
 // fitNonNegative: [0, max * 1.12]. Live, the axis keeps its range while the data stay
@@ -61,6 +62,32 @@ void TestLivePlots::storedRunsFitTightly() {
     plots.addRun(2, QStringLiteral("#2"));
     plots.appendPoints(2, sharpness(0, 100, 0.7));
     QVERIFY(std::abs(y->range().upper - 0.784) < 1e-12);  // nothing kept from run #1
+}
+
+// eval.benchmarks: one curve per benchmark and one for their mean on the accuracy plot, named
+// in the legend, made only when a run reports them and removed with it.
+void TestLivePlots::benchmarkCurvesPerBenchmarkAndMean() {
+    LivePlots plots;
+    plots.addRun(1, QStringLiteral("#1"));
+    QCustomPlot* acc = plots.plot(LivePlots::kAccuracyPlot);
+    const int plain = acc->graphCount();
+    std::vector<MetricPoint> points;
+    for (int step : {0, 50, 100}) {
+        points.push_back({step, "benchmark_acc/cloze-en", 0.6 - step * 0.001});
+        points.push_back({step, "benchmark_acc_norm/cloze-en", 0.5});
+        points.push_back({step, "benchmark_acc/mmlu", 0.3});
+        points.push_back({step, keys::kBenchmarkAcc, (0.9 - step * 0.001) / 2});
+    }
+    plots.appendPoints(1, points);
+    QCOMPARE(acc->graphCount(), plain + 3);  // acc_norm is in the summary, not plotted
+    QCOMPARE(plots.pointCount(1, "benchmark_acc/cloze-en"), 3);
+    QCOMPARE(plots.pointCount(1, keys::kBenchmarkAcc), 3);
+    QStringList names;
+    for (int i = plain; i < acc->graphCount(); ++i) names << acc->graph(i)->name();
+    QVERIFY2(names.contains("#1 · cloze-en acc") && names.contains("#1 · benchmarks (mean acc)"),
+             qPrintable(names.join(", ")));
+    plots.removeRun(1);
+    QCOMPARE(acc->graphCount(), 0);
 }
 
 QTEST_MAIN(TestLivePlots)

@@ -8,6 +8,7 @@
 
 #include "ui/common/plot_style.h"
 #include "ui/common/qcp.h"
+#include "ui/live/benchmark_curves.h"
 
 namespace forgetlab::ui {
 
@@ -28,6 +29,7 @@ struct LivePlots::RunGraphs {
     QCPGraph* hessianK[4] = {};
     QCPGraph* trace = nullptr;
     QCPErrorBars* traceErrors = nullptr;
+    BenchmarkCurves benchmarks;  // eval.benchmarks: per benchmark and their mean
     double upBefore = std::numeric_limits<double>::quiet_NaN();
     int64_t maxStep = 0;
     int64_t totalSteps = 0;
@@ -37,7 +39,7 @@ struct LivePlots::RunGraphs {
                                    downAcc,   sharpness, hessian};
         for (QCPGraph* g : {hessianK[0], hessianK[1], hessianK[2], hessianK[3], trace})
             if (g) graphs << g;
-        return graphs;
+        return graphs + benchmarks.graphs();
     }
 };
 
@@ -361,6 +363,8 @@ void LivePlots::appendPoints(qint64 key, const std::vector<MetricPoint>& points)
     QVector<double> framesBefore[kPlotCount];
     for (int i = 0; i < kPlotCount; ++i) framesBefore[i] = frameState(m_plots[i]);
     appendHessianExtras(run, points);
+    dirty[kAccuracyPlot] |= run.benchmarks.append(m_plots[kAccuracyPlot], run.name,
+                                                  ui::runColor(run.colorIndex), points);
     const double upBefore = run.upBefore;
     updateReference(run);
     if (!(std::isnan(upBefore) && std::isnan(run.upBefore)) && upBefore != run.upBefore)
@@ -457,7 +461,7 @@ int LivePlots::pointCount(qint64 key, const QString& metricKey) const {
                   : k == keys::kSharpness    ? r.sharpness
                   : k == keys::kHessianLmax  ? r.hessian
                   : k == keys::kHessianTrace ? r.trace
-                                             : nullptr;
+                                             : r.benchmarks.graph(k);
     if (!g && k.size() == 10 && k.rfind(keys::kHessianPrefix, 0) == 0) {
         const int i = k.back() - '2';
         if (i >= 0 && i < 4) g = r.hessianK[i];

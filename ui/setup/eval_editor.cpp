@@ -9,8 +9,39 @@
 
 #include "ui/common/form_helpers.h"
 #include "ui/common/number_field.h"
+#include "ui/setup/benchmark_editor.h"
 
 namespace forgetlab::ui {
+
+namespace {
+
+// A prompt on one line of the Prompts field: a line break inside it is written \n, a
+// backslash \\ (instruction prompts such as "<|user|>\n...\n<|assistant|>\n" end in one).
+QString promptLine(const std::string& prompt) {
+    QString line = QString::fromStdString(prompt);
+    line.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    line.replace(QLatin1Char('\n'), QStringLiteral("\\n"));
+    return line;
+}
+
+std::string promptOf(const QString& line) {
+    QString out;
+    for (int i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (c == QLatin1Char('\\') && i + 1 < line.size()) {
+            const QChar next = line.at(i + 1);
+            if (next == QLatin1Char('n') || next == QLatin1Char('\\')) {
+                out += next == QLatin1Char('n') ? QLatin1Char('\n') : QLatin1Char('\\');
+                ++i;
+                continue;
+            }
+        }
+        out += c;
+    }
+    return out.toStdString();
+}
+
+}  // namespace
 
 EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
     : ConfigEditor(QStringLiteral("eval"), errors, parent) {
@@ -78,11 +109,21 @@ EvalEditor::EvalEditor(FieldErrors& errors, QWidget* parent)
            tr("Fine-tuning steps between samples (and one at step 0, before fine-tuning); "
               "off = no samples"));
     addRow(samples, tr("Prompts"), QStringLiteral("samples.prompts"), m_samplesPrompts,
-           tr("Text the model continues, one prompt per line (spaces at the ends count)"));
+           tr("Text the model continues, one prompt per line (spaces at the ends count); a line "
+              "break inside a prompt is written \\n, a backslash \\\\"));
     addRow(samples, tr("New tokens"), QStringLiteral("samples.tokens"), m_samplesTokens,
            tr("Tokens generated per continuation (bytes, for the byte tokenizer)"));
     addRow(samples, tr("Temperature"), QStringLiteral("samples.temperature"), m_samplesTemperature,
            tr("Sampling temperature of the second continuation; 0 = greedy only"));
+
+    QFormLayout* benchmarks = addSection(
+        layout, tr("General-ability benchmarks (language models)"),
+        tr("Multiple-choice questions scored by the log-likelihood of each choice, before "
+           "fine-tuning, every few steps and at the end: the accuracy plot shows what the "
+           "model forgets of them."));
+    m_benchmarks = new BenchmarkEditor(errors);
+    benchmarks->addRow(m_benchmarks);
+    connect(m_benchmarks, &ConfigEditor::changed, this, &ConfigEditor::changed);
     layout->addStretch(1);
 }
 
@@ -92,6 +133,7 @@ void EvalEditor::setLanguageModel(bool languageModel) {
     m_samplesBox->setToolTip(
         languageModel ? QString()
                       : tr("Only language models (Model → Architecture GPT) write text"));
+    m_benchmarks->setLanguageModel(languageModel);
 }
 
 void EvalEditor::setEval(const EvalConfig& e) {
@@ -108,11 +150,12 @@ void EvalEditor::setEval(const EvalConfig& e) {
     m_exampleLosses->setValue(e.example_losses);
     m_samplesEvery->setValue(e.samples_every);
     QStringList prompts;
-    for (const std::string& p : e.samples_prompts) prompts << QString::fromStdString(p);
+    for (const std::string& p : e.samples_prompts) prompts << promptLine(p);
     const QString text = prompts.join(QLatin1Char('\n'));
     if (m_samplesPrompts->toPlainText() != text) m_samplesPrompts->setPlainText(text);
     m_samplesTokens->setValue(e.samples_tokens);
     m_samplesTemperature->setValue(e.samples_temperature);
+    m_benchmarks->setBenchmarks(e);
 }
 
 void EvalEditor::readEval(EvalConfig& e, std::vector<ConfigError>& errors) const {
@@ -131,9 +174,10 @@ void EvalEditor::readEval(EvalConfig& e, std::vector<ConfigError>& errors) const
     // One prompt per line; blank lines (a trailing newline) are no prompts.
     e.samples_prompts.clear();
     for (const QString& line : m_samplesPrompts->toPlainText().split(QLatin1Char('\n'))) {
-        if (!line.trimmed().isEmpty()) e.samples_prompts.push_back(line.toStdString());
+        if (!line.trimmed().isEmpty()) e.samples_prompts.push_back(promptOf(line));
     }
     e.samples_tokens = m_samplesTokens->value();
+    m_benchmarks->readBenchmarks(e, errors);
     if (const auto t = m_samplesTemperature->value()) {
         e.samples_temperature = *t;
     } else if (m_languageModel) {

@@ -2,7 +2,8 @@
 // EvalEditor: edits the EvalConfig: how often test metrics, SAM sharpness, the Hessian's
 // top eigenvalues and its trace are measured during fine-tuning, on how many probe
 // examples, how often the fine-tuning weights are checkpointed for later analysis, and,
-// for language models, how often and how the model continues a few prompts (live samples).
+// for language models, how often and how the model continues a few prompts (live samples)
+// and which multiple-choice benchmarks it is scored on (BenchmarkEditor).
 
 #include "ui/setup/config_editor.h"
 
@@ -11,6 +12,8 @@ class QPlainTextEdit;
 class QSpinBox;
 
 namespace forgetlab::ui {
+
+class BenchmarkEditor;
 
 class EvalEditor : public ConfigEditor {
     Q_OBJECT
@@ -21,6 +24,7 @@ public:
     void readEval(EvalConfig& eval, std::vector<ConfigError>& errors) const;
     // The samples section only applies to language models (model kind gpt).
     void setLanguageModel(bool languageModel);
+    BenchmarkEditor* benchmarks() const { return m_benchmarks; }
 
 private:
     QSpinBox* m_every;
@@ -39,6 +43,7 @@ private:
     QPlainTextEdit* m_samplesPrompts;
     QSpinBox* m_samplesTokens;
     NumberField* m_samplesTemperature;
+    BenchmarkEditor* m_benchmarks;
     bool m_languageModel = true;
 };
 

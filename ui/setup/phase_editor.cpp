@@ -6,6 +6,7 @@
 #include <QVBoxLayout>
 
 #include "ui/common/form_helpers.h"
+#include "ui/setup/data_preview.h"
 #include "ui/setup/optimizer_editor.h"
 #include "ui/setup/task_editor.h"
 
@@ -13,7 +14,8 @@ namespace forgetlab::ui {
 
 PhaseEditor::PhaseEditor(const QString& pathPrefix, const QString& stepsToolTip,
                          FieldErrors& errors, QWidget* parent)
-    : ConfigEditor(pathPrefix, errors, parent) {
+    : ConfigEditor(pathPrefix, errors, parent),
+      m_upstream(pathPrefix == QLatin1String("upstream")) {
     auto* layout = new QVBoxLayout(this);
     layout->setSpacing(8);
 
@@ -30,8 +32,18 @@ PhaseEditor::PhaseEditor(const QString& pathPrefix, const QString& stepsToolTip,
     auto* taskBox = new QGroupBox(tr("Task"));
     auto* taskLayout = new QVBoxLayout(taskBox);
     m_task = new TaskEditor(path(QStringLiteral("task")), errors);
+    m_task->setObjectName(path(QStringLiteral("task")));
     taskLayout->addWidget(m_task);
     layout->addWidget(taskBox);
+
+    auto* previewBox = new QGroupBox(tr("Data preview"));
+    previewBox->setToolTip(tr("What the task trains on, read from its source before Start"));
+    auto* previewLayout = new QVBoxLayout(previewBox);
+    m_preview = new DataPreview(path(QStringLiteral("task.preview")));
+    previewLayout->addWidget(m_preview);
+    layout->addWidget(previewBox);
+    connect(m_preview, &DataPreview::shown, this,
+            [this] { m_task->setCounts(m_preview->countsText()); });
 
     auto* optimizerBox = new QGroupBox(tr("Optimizer"));
     auto* optimizerLayout = new QVBoxLayout(optimizerBox);
@@ -53,6 +65,18 @@ void PhaseEditor::setPhase(const PhaseConfig& phase) {
 
 void PhaseEditor::setTextFolder(const QString& root) {
     m_task->setTextFolder(root);
+}
+
+void PhaseEditor::setDataContext(const ExperimentConfig& config) {
+    const PhaseConfig& phase = m_upstream ? config.upstream : config.downstream;
+    m_task->setModelKind(config.model.kind);
+    DataPreviewRequest request;
+    request.task = phase.task;
+    request.model = config.model;
+    request.data_dir = config.data_dir;
+    request.text_dir = config.text_dir;
+    request.seed = config.seed;
+    m_preview->showRequest(request);
 }
 
 void PhaseEditor::readPhase(PhaseConfig& phase, std::vector<ConfigError>& errors) const {

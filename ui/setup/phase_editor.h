@@ -1,7 +1,7 @@
 #pragma once
 // PhaseEditor: edits one training phase (PhaseConfig): its task, how long and with which
-// batch size it trains, and its optimizer. Used for both upstream pre-training and
-// downstream fine-tuning.
+// batch size it trains, and its optimizer, and previews the task's data (DataPreview). Used
+// for both upstream pre-training and downstream fine-tuning.
 
 #include "ui/setup/config_editor.h"
 
@@ -9,6 +9,7 @@ class QSpinBox;
 
 namespace forgetlab::ui {
 
+class DataPreview;
 class OptimizerEditor;
 class TaskEditor;
 
@@ -22,11 +23,18 @@ public:
     void readPhase(PhaseConfig& phase, std::vector<ConfigError>& errors) const;
     // The fortunes folder, for the task's list of text domains.
     void setTextFolder(const QString& root);
+    // The whole experiment as last read (this phase's task within it): the source chooser
+    // follows the model kind and the preview reads the task's data as the run will.
+    void setDataContext(const ExperimentConfig& config);
+    TaskEditor* taskEditor() const { return m_task; }
+    DataPreview* dataPreview() const { return m_preview; }
 
 private:
     QSpinBox* m_steps;
     QSpinBox* m_batchSize;
     TaskEditor* m_task;
+    DataPreview* m_preview;
+    bool m_upstream;  // the upstream phase (else downstream)
     OptimizerEditor* m_optimizer;
 };
 

@@ -3,7 +3,9 @@
 #include <QComboBox>
 #include <algorithm>
 #include <QLabel>
+#include <QLayout>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStyle>
 #include <QTabBar>
 #include <QTabWidget>
@@ -12,11 +14,13 @@
 
 #include "ui/setup/eval_editor.h"
 #include "ui/common/field_errors.h"
+#include "ui/setup/data_preview.h"
 #include "ui/setup/general_editor.h"
 #include "ui/setup/model_editor.h"
 #include "ui/setup/phase_editor.h"
 #include "ui/setup/sequence_editor.h"
 #include "ui/setup/strategy_editor.h"
+#include "ui/setup/task_editor.h"
 
 namespace forgetlab::ui {
 
@@ -187,6 +191,9 @@ void SetupPanel::revalidate() {
     m_model->setTrainingContext(config.downstream.optimizer.name, config.device);
     m_upstream->setTextFolder(QString::fromStdString(config.text_dir));
     m_downstream->setTextFolder(QString::fromStdString(config.text_dir));
+    // The sources offered follow the model; the previews read the tasks' data off this thread.
+    m_upstream->setDataContext(config);
+    m_downstream->setDataContext(config);
     if (m_validator) {
         for (const ConfigError& e : m_validator(config)) {
             // A field the form could not read was validated with its old value: skip it.
@@ -227,6 +234,28 @@ void SetupPanel::markTabs() {
     mark(kStrategiesTab, m_fieldErrors->hasErrorUnder(QStringLiteral("strategies")));
     mark(kSequenceTab, m_fieldErrors->hasErrorUnder(QStringLiteral("sequence")));
     mark(kEvalTab, m_fieldErrors->hasErrorUnder(QStringLiteral("eval")));
+}
+
+DataPreview* SetupPanel::dataPreview(const QString& phase) const {
+    if (phase == QLatin1String("upstream")) return m_upstream->dataPreview();
+    if (phase == QLatin1String("downstream")) return m_downstream->dataPreview();
+    return nullptr;
+}
+
+void SetupPanel::showDataPreview(const QString& phase) {
+    DataPreview* preview = dataPreview(phase);
+    if (!preview) return;
+    const int tab = phase == QLatin1String("upstream") ? kUpstreamTab : kDownstreamTab;
+    m_tabs->setCurrentIndex(tab);
+    // Scrolled so the task's box starts at the top: its fields, then the preview under them.
+    auto* area = qobject_cast<QScrollArea*>(m_tabs->widget(tab));
+    PhaseEditor* phaseEditor = tab == kUpstreamTab ? m_upstream : m_downstream;
+    QWidget* taskBox = phaseEditor->taskEditor()->parentWidget();
+    if (area && taskBox) {
+        area->widget()->layout()->activate();
+        area->verticalScrollBar()->setValue(taskBox->mapTo(area->widget(), QPoint()).y() - 4);
+        area->horizontalScrollBar()->setValue(0);
+    }
 }
 
 void SetupPanel::setEditable(bool editable) {

@@ -19,6 +19,7 @@ class QTextBrowser;
 
 namespace forgetlab::ui {
 
+class DataPreview;
 class EvalEditor;
 class FieldErrors;
 class GeneralEditor;
@@ -55,6 +56,11 @@ public:
 
     // Makes the fields read-only while a run uses them.
     void setEditable(bool editable);
+
+    // The data preview of the "upstream" or "downstream" task (nullptr for another name).
+    DataPreview* dataPreview(const QString& phase) const;
+    // Shows that phase's tab scrolled to its task: the task's fields, then its data preview.
+    void showDataPreview(const QString& phase);
 
 Q_SIGNALS:
     void validityChanged(bool valid);

@@ -43,6 +43,11 @@ struct Task {
     int head = 0;
     int num_outputs = 10;  // outputs of that head
     DataSplit train, test;
+    // Language tasks: examples cut to the context (truncated) and left out because nothing
+    // that counts for the loss remained (dropped), over train and test together.
+    int64_t truncated = 0, dropped = 0;
+    // Language tasks: the test examples as text (the fortune-cloze benchmark cuts these).
+    std::vector<std::string> test_texts;
 };
 
 // Draws batches from a training split: a fresh seeded shuffle each epoch.
@@ -70,8 +75,10 @@ private:
 Task buildFashionTask(const FashionMnist& data, const TaskConfig& task, const ModelConfig& model,
                       int taskIndex, unsigned seed);
 
-// The pixel permutation for a seed (identity for seed 0).
-std::vector<int64_t> pixelPermutation(int seed);
+// The permutation of `size` positions (pixels of an image, features of a table row) for a
+// seed: output position p takes input position perm[p]. Identity for seed 0. The default is
+// Fashion-MNIST's 28 x 28; a size's permutation is the same whichever data it is used on.
+std::vector<int64_t> pixelPermutation(int seed, int64_t size = FashionMnist::kPixels);
 
 // The label permutation of a task with `classes` classes for a seed: position i's examples
 // get the label of position map[i]. Identity for seed 0; otherwise a seeded derangement.

@@ -49,6 +49,15 @@ DataSplit encodeTexts(const std::vector<std::string>& texts, const TokenizerSetu
 Task buildTextTask(const TaskConfig& task, const LanguageModelSetup& lm, int context, int taskIndex,
                    unsigned seed, const std::string& fortuneRoot);
 
+// The language-model task of any text source (task.source): fortunes as buildTextTask; files,
+// instruction and generated examples split into test_size test and train_size training
+// examples by the seed, encoded to the context (instruction data: targets only on response
+// tokens), with the truncated and dropped counts in the Task. Throws DataError naming the
+// file and line.
+Task buildLanguageTask(const TaskConfig& task, const LanguageModelSetup& lm,
+                       const ModelConfig& model, int taskIndex, unsigned seed,
+                       const std::string& fortuneRoot);
+
 // Replaces invalid UTF-8 (a byte-level model can emit half a character) by U+FFFD, so
 // generated text can go into JSON and the GUI.
 std::string sanitizeUtf8(const std::string& text);
