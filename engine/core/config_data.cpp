@@ -94,15 +94,7 @@ void validateSource(const ExperimentConfig& c, const TaskConfig& t, const std::s
                 e.push_back({p + ".image_size", "must be between 4 and 256 pixels"});
             if (src == "images" && t.channels != 1 && t.channels != 3)
                 e.push_back({p + ".channels", "use 1 (grey) or 3 (RGB)"});
-            DataSource ds;
-            ds.kind = src == "images" ? DataSourceKind::ImageFolder
-                      : src == "csv"  ? DataSourceKind::Csv
-                                      : DataSourceKind::Idx;
-            ds.path = t.path;
-            ds.image_size = std::clamp(t.image_size, 4, 256);
-            ds.channels = t.channels == 3 ? 3 : 1;
-            ds.label_column = t.label_column;
-            const DataSummary s = inspectDataSource(ds);
+            const DataSummary s = inspectDataSource(dataSourceOf(t));
             addProblems(s.problems, p + ".path", e);
             if (s.ok())
                 for (int k : t.classes)

@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/config.h"
 #include "engine/data/idx_reader.h"
 
 namespace forgetlab {
@@ -85,6 +86,10 @@ DataSummary inspectImageFolder(const std::string& path, int imageSize, int chann
 DataSummary inspectCsvDataset(const std::string& path, const std::string& labelColumn);
 DataSummary inspectIdxDataset(const std::string& path);
 DataSummary inspectDataSource(const DataSource& source);
+// What a task of source images / csv / idx reads (image_size clamped to 4..256 and channels to
+// 1 or 3, as validation accepts them, so an out-of-range value is reported, not read). Throws
+// DataError for any other source.
+DataSource dataSourceOf(const TaskConfig& task);
 
 // Read everything. Throws DataError whose message lists every problem the inspection found
 // (one per line), or names the file that failed to decode after its header looked fine.

@@ -73,6 +73,22 @@ LabeledData selectExamples(const LabeledData& data, const std::vector<int64_t>& 
 
 }  // namespace datafiles
 
+DataSource dataSourceOf(const TaskConfig& task) {
+    const std::string src = taskSource(task);
+    DataSource ds;
+    ds.kind = src == "images" ? DataSourceKind::ImageFolder
+              : src == "csv"  ? DataSourceKind::Csv
+              : src == "idx"  ? DataSourceKind::Idx
+                              : throw DataError("source " + src +
+                                                " is not an image folder, a CSV table or an "
+                                                 "IDX pair");
+    ds.path = task.path;
+    ds.image_size = std::clamp(task.image_size, 4, 256);
+    ds.channels = task.channels == 3 ? 3 : 1;
+    ds.label_column = task.label_column;
+    return ds;
+}
+
 DataSummary inspectDataSource(const DataSource& source) {
     switch (source.kind) {
         case DataSourceKind::ImageFolder:

@@ -12,22 +12,6 @@
 namespace forgetlab {
 namespace {
 
-DataSource dataSourceOf(const TaskConfig& task) {
-    const std::string src = taskSource(task);
-    DataSource ds;
-    ds.kind = src == "images" ? DataSourceKind::ImageFolder
-              : src == "csv"  ? DataSourceKind::Csv
-              : src == "idx"  ? DataSourceKind::Idx
-                              : throw DataError("source " + src +
-                                                " is not an image folder, a CSV table or an "
-                                                 "IDX pair");
-    ds.path = task.path;
-    ds.image_size = task.image_size;
-    ds.channels = task.channels == 3 ? 3 : 1;  // as validation reads it
-    ds.label_column = task.label_column;
-    return ds;
-}
-
 // A source's own test split (an IDX folder's t10k pair: its last test_count examples), or a
 // seeded fifth of every class held out (image_tasks.h).
 void splitSource(OwnSource& s, unsigned seed) {

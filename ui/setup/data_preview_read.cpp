@@ -180,14 +180,7 @@ void imagePreview(const DataPreviewRequest& r, const std::string& src, DataPrevi
                                                 : QStringLiteral("IDX images file or folder"));
         return;
     }
-    DataSource ds;
-    ds.kind = src == "images" ? DataSourceKind::ImageFolder
-              : src == "csv"  ? DataSourceKind::Csv
-                              : DataSourceKind::Idx;
-    ds.path = t.path;
-    ds.image_size = std::clamp(t.image_size, 4, 256);
-    ds.channels = t.channels == 3 ? 3 : 1;
-    ds.label_column = t.label_column;
+    const DataSource ds = dataSourceOf(t);
     const DataSummary s = inspectDataSource(ds);
     addAll(out.class_names, s.class_names);
     addAll(out.notes, s.notes);
