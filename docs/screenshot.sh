@@ -28,8 +28,13 @@
 #       instruction file (written here: Alpaca, prompt/response and messages lines) with the
 #       tulu template: the data preview shows each example as the model reads it, the response
 #       tokens that count for the loss highlighted and what the context cuts off struck through.
+#   docs/screenshot-benchmarks.png  the Live tab of lm-instruct-sam at the end of fine-tuning:
+#       the fortune-cloze benchmark curve (dotted) and its mean (dash-dot) on the accuracy
+#       plot, falling while the arithmetic loss falls. forgetlab-cli pre-trains the model first
+#       (5,000 steps, about 20 minutes on 2 cores) unless INSTRUCT_WORK names a folder whose
+#       upstream cache already holds it (e.g. the --work folder of tools/findings_instruction.py).
 # Run from anywhere after building (BUILD=dir, default build/). Pass "main", "landscape", "compare",
-# "sequence", "forgetting", "language", "model" or "data" to make only one of them. Needs xvfb-run (Debian package xvfb).
+# "sequence", "forgetting", "language", "model", "data" or "instruct" to make only one of them. Needs xvfb-run (Debian package xvfb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -84,4 +89,10 @@ JSONL
   xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$dir/data.db" \
     --preset lm-en-de-adamw --task-source instruction --task-path "$dir/instructions.jsonl" \
     --task-template tulu --screenshot docs/screenshot-data-preview.png --screenshot-after 1
+fi
+if [[ $which == all || $which == instruct ]]; then
+  work=${INSTRUCT_WORK:-$dir}
+  "${BUILD:-build}"/app/forgetlab-cli run --preset lm-instruct-sam --steps 1 --db "$work/warm.db" > /dev/null
+  xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$work/benchmarks.db" \
+    --preset lm-instruct-sam --start --screenshot docs/screenshot-benchmarks.png --screenshot-at-step 300
 fi

@@ -74,6 +74,14 @@ def fmt(values, digits=3):
     return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
 
 
+def write_page(out_file, lines):
+    """Writes a findings page (its folder made if need be) and says so on stderr."""
+    os.makedirs(os.path.dirname(out_file) or ".", exist_ok=True)
+    with open(out_file, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    print(f"wrote {out_file}", file=sys.stderr)
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     build = args[0] if args else "build"
@@ -165,10 +173,7 @@ def main():
               "German has only moved along the trade-off. These are small models on a small "
               "corpus for 300 fine-tuning steps, measured as they came out; no setting was tuned "
               "for this table.", ""]
-    os.makedirs(os.path.dirname(out_file), exist_ok=True)
-    with open(out_file, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
-    print(f"wrote {out_file}", file=sys.stderr)
+    write_page(out_file, lines)
 
 
 if __name__ == "__main__":

@@ -74,6 +74,9 @@ int benchmarkCommand(const Args& args) {
             // or mark crashed runs), so nothing stored is touched.
             if (spec.builtin.empty()) prepareBenchmark(spec);
             Store store(dbPath(o));
+            // By default the items the run's own benchmark curve scored.
+            if (!o.has("--seed") && !o.has("--max-bytes"))
+                spec = asTheRunScoredIt(store, runId, spec);
             r = benchmarkRun(store, runId, spec, tag);
             out["run_id"] = runId;
             out["checkpoint"] = tag;

@@ -180,6 +180,7 @@ void printUsage() {
                     (--file F.csv|F.jsonl [--shots-file F] |
                      --builtin fortune-cloze [--language en|de|es] [--items N] [--max-bytes B])
                     [--shots K] [--seed S] [--name TEXT] [--json]
+                    (on a run: the seed and max-bytes of the run's own benchmark curve)
   forgetlab-cli landscape --run ID [--checkpoint STEP] --kind 1d|2d|interp [--grid N]
                     [--range R] [--seed S] [--subset N] [--db PATH] [--json]
   forgetlab-cli hessian --run ID [--checkpoint STEP] [--topk K] [--trace-samples S]

@@ -203,7 +203,7 @@ BenchmarkResult benchmarkRun(Store& store, int64_t runId, const BenchmarkSpec& s
             // the cloze is cut from fortunes the run never trained on.
             const size_t total = size_t(up.train_size) + size_t(up.test_size);
             heldOut = loadFortuneCorpus(
-                          up.language, up.domains, uint64_t(parsed.config.seed) * 7919ULL,
+                          up.language, up.domains, uint64_t(parsed.config.upstreamSeed()) * 7919ULL,
                           double(up.test_size) / double(total), total, parsed.config.text_dir)
                           .test;
             fromRun = true;
@@ -212,6 +212,14 @@ BenchmarkResult benchmarkRun(Store& store, int64_t runId, const BenchmarkSpec& s
     const PreparedBenchmark bench = prepareBenchmark(spec, fromRun ? &heldOut : nullptr);
     RunModel r = loadLanguageRun(store, runId, tag);
     return scoreBenchmark(*r.model, r.lm.tok, bench);
+}
+
+BenchmarkSpec asTheRunScoredIt(Store& store, int64_t runId, BenchmarkSpec spec) {
+    const ConfigParseResult parsed = parseStoredConfig(store.run(runId).config_json);
+    if (!parsed.ok()) return spec;
+    spec.seed = benchmarkSeedOfRun(parsed.config.seed);
+    spec.max_bytes = int(parsed.config.model.context);
+    return spec;
 }
 
 }  // namespace forgetlab

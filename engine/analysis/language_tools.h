@@ -78,4 +78,8 @@ BenchmarkResult benchmarkFolder(const std::string& modelDir, const BenchmarkSpec
 BenchmarkResult benchmarkRun(Store& store, int64_t runId, const BenchmarkSpec& spec,
                              const std::string& tag = "final");
 
+// `spec` with the seed and max_bytes the run's own benchmark curve used (benchmarkSeedOfRun
+// of its seed; its model's context), so benchmarkRun scores the same items it did.
+BenchmarkSpec asTheRunScoredIt(Store& store, int64_t runId, BenchmarkSpec spec);
+
 }  // namespace forgetlab

@@ -55,6 +55,7 @@ void readPhase(ObjectReader& r, PhaseConfig& p) {
     r.object("optimizer", [&](ObjectReader& s) { readOptimizer(s, p.optimizer); });
     r.read("steps", p.steps);
     r.read("batch_size", p.batch_size);
+    r.read("seed", p.seed);
 }
 
 json taskJson(const TaskConfig& t) {
@@ -99,10 +100,13 @@ json optimizerJson(const OptimizerConfig& o) {
 }
 
 json phaseJson(const PhaseConfig& p) {
-    return {{"task", taskJson(p.task)},
-            {"optimizer", optimizerJson(p.optimizer)},
-            {"steps", p.steps},
-            {"batch_size", p.batch_size}};
+    json j = {{"task", taskJson(p.task)},
+              {"optimizer", optimizerJson(p.optimizer)},
+              {"steps", p.steps},
+              {"batch_size", p.batch_size}};
+    // Only when set, so configurations and cache keys without it are unchanged.
+    if (p.seed >= 0) j["seed"] = p.seed;
+    return j;
 }
 
 // withLora = false for the upstream cache key: adapters only exist while fine-tuning.
@@ -197,6 +201,12 @@ void validatePhase(const PhaseConfig& ph, const std::string& p, bool allowZeroSt
         e.push_back({p + ".steps", allowZeroSteps ? "must be >= 0" : "must be >= 1"});
     if (ph.batch_size < 1 || ph.batch_size > 65536)
         e.push_back({p + ".batch_size", "batch size must be between 1 and 65536"});
+    if (ph.seed < -1 || ph.seed > 4294967295LL)
+        e.push_back({p + ".seed", "must be between 0 and 4294967295 (or -1: the run's seed)"});
+    else if (p != "upstream" && ph.seed != -1)
+        e.push_back({p + ".seed",
+                     "only the upstream phase has its own seed (the pre-training's); remove it "
+                     "here, the run's seed drives fine-tuning"});
 }
 
 }  // namespace
@@ -472,13 +482,16 @@ std::string upstreamHash(const ExperimentConfig& c) {
     // What determines the pre-trained weights. The downstream head count matters for the
     // multi-head model's shape, so the downstream class count is part of the key.
     json j = {{"v", 1},
-              {"seed", c.seed},
+              {"seed", c.upstreamSeed()},
               {"data_dir", c.data_dir},
               {"model", modelJson(c.model, /*withLora=*/false)},
               {"upstream", phaseJson(c.upstream)},
               {"downstream_classes", c.downstream.task.classes.size()},
               {"downstream_kind", c.downstream.task.kind}};
     if (c.model.kind == "gpt") j["text_dir"] = c.text_dir;
+    // The pre-training's seed is "seed" above, however it was given (upstream.seed or the
+    // run's), so both spellings of one pre-training share the cache entry.
+    j["upstream"].erase("seed");
     // FNV-1a 64-bit: stable across platforms and runs (std::hash is not).
     const std::string text = j.dump();
     uint64_t h = 1469598103934665603ull;

@@ -100,6 +100,10 @@ struct PhaseConfig {
     OptimizerConfig optimizer;
     int steps = 500;
     int batch_size = 64;
+    // Upstream only: the seed of the pre-training (initial weights, the upstream split and
+    // batch order); -1 = the experiment's seed. Fixed, every seed of a seed set fine-tunes one
+    // pre-trained model, as the SAM study does.
+    int64_t seed = -1;
 };
 
 // One benchmark: a file (MMLU CSV layout or JSONL) or a built-in ("fortune-cloze": endings
@@ -182,6 +186,8 @@ struct ExperimentConfig {
     std::string name = "experiment";
     std::string description;
     unsigned seed = 1;
+    // The seed of the pre-training: upstream.seed when set, else `seed`.
+    unsigned upstreamSeed() const { return upstream.seed >= 0 ? unsigned(upstream.seed) : seed; }
     // "auto" (the first CUDA device when there is one, else the CPU) | "cpu" | "cuda" |
     // "cuda:N". A stored run keeps the device it resolved to, never "auto".
     std::string device = "auto";

@@ -14,7 +14,8 @@ ExperimentTasks buildExperimentTasks(const ExperimentConfig& cfg) {
     ExperimentTasks t;
     if (isLanguageModel(cfg)) {
         const LanguageModelSetup lm = resolveLanguageModel(cfg.model);
-        t.up = buildLanguageTask(cfg.upstream.task, lm, cfg.model, 0, cfg.seed, cfg.text_dir);
+        t.up = buildLanguageTask(cfg.upstream.task, lm, cfg.model, 0, cfg.upstreamSeed(),
+                                 cfg.text_dir);
         t.down = buildLanguageTask(cfg.downstream.task, lm, cfg.model, 1, cfg.seed, cfg.text_dir);
         t.heads = {lm.arch.vocab_size};
         t.tokenizer = lm.tokenizer;
@@ -31,7 +32,8 @@ ExperimentTasks buildExperimentTasks(const ExperimentConfig& cfg) {
     std::shared_ptr<const FashionMnist> fashion;
     if (upFashion || downFashion) fashion = loadFashionMnist(cfg.data_dir);
     std::shared_ptr<const OwnSource> upOwn, downOwn;
-    if (!upFashion) upOwn = loadOwnSource(upTask, cfg.seed);
+    // A source both phases share is split once, by the pre-training's seed.
+    if (!upFashion) upOwn = loadOwnSource(upTask, cfg.upstreamSeed());
     if (!downFashion)
         downOwn =
             upOwn && sameOwnSource(upTask, downTask) ? upOwn : loadOwnSource(downTask, cfg.seed);
@@ -44,8 +46,9 @@ ExperimentTasks buildExperimentTasks(const ExperimentConfig& cfg) {
         std::max(upOwn ? upOwn->classes() : 10, downOwn ? downOwn->classes() : 10);
     auto build = [&](const TaskConfig& task, const std::shared_ptr<const OwnSource>& own,
                      int index) {
-        Task built = own ? buildOwnTask(*own, task, cfg.model, index, cfg.seed, sharedOutputs)
-                         : buildFashionTask(*fashion, task, cfg.model, index, cfg.seed);
+        const unsigned seed = index == 0 ? cfg.upstreamSeed() : cfg.seed;
+        Task built = own ? buildOwnTask(*own, task, cfg.model, index, seed, sharedOutputs)
+                         : buildFashionTask(*fashion, task, cfg.model, index, seed);
         if (cfg.model.head == "shared") built.num_outputs = sharedOutputs;
         return built;
     };

@@ -79,6 +79,12 @@ struct BenchmarkSpec {
     std::string fortune_root = kDefaultFortuneRoot;
 };
 
+// The seed a run draws its benchmarks' shots and cloze items with (from the run's seed), so
+// `forgetlab-cli benchmark --run` can score the very items the run's curve scored.
+inline uint64_t benchmarkSeedOfRun(int64_t runSeed) {
+    return uint64_t(runSeed) * 1000003ULL + 1234;
+}
+
 // A benchmark ready to score: every item's context already carries its k shots.
 struct PreparedBenchmark {
     std::string name;

@@ -31,9 +31,9 @@ torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos,
     return torch::cat({rot * cos + rotateHalf(rot) * sin, x.narrow(-1, rd, D - rd)}, -1);
 }
 
+// "gelu_new" as LibTorch's fused kernel (see gpt_model.cpp).
 torch::Tensor geluTanh(const torch::Tensor& x) {
-    const double c = std::sqrt(2.0 / M_PI);
-    return 0.5 * x * (1.0 + torch::tanh(c * (x + 0.044715 * x * x * x)));
+    return torch::gelu(x, "tanh");
 }
 
 torch::Tensor activation(const std::string& name, const torch::Tensor& x) {

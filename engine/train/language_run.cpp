@@ -53,7 +53,7 @@ BenchmarkTracker::BenchmarkTracker(const ExperimentConfig& cfg, const TokenizerS
         spec.builtin = b.builtin;
         spec.language = b.language;
         spec.items = b.items;
-        spec.seed = uint64_t(cfg.seed) * 1000003ULL + 1234;
+        spec.seed = benchmarkSeedOfRun(cfg.seed);
         spec.fortune_root = cfg.text_dir;
         // A fortune that fits the context whole with the byte tokenizer.
         spec.max_bytes = cfg.model.context;

@@ -339,7 +339,8 @@ struct Runner::Impl {
                                           {"tokenizer", tok.kind}};
             sink->onEvent(0, "hf_checkpoint", event.dump());
         }
-        trainPhase(up, cfg.upstream, Phase::Upstream, uint64_t(cfg.seed) * 1000003ULL + 11, false);
+        trainPhase(up, cfg.upstream, Phase::Upstream,
+                   uint64_t(cfg.upstreamSeed()) * 1000003ULL + 11, false);
         if (!cacheFile.empty()) {
             fs::create_directories(opts.cache_dir);
             saveSafetensors(cacheFile, moduleTensors(*model),
@@ -368,7 +369,8 @@ struct Runner::Impl {
         const int64_t np = std::min<int64_t>(cfg.eval.probe_size, down.train.size());
         probe = DataSplit{down.train.input.slice(0, 0, np).to(device.device),
                           down.train.target.slice(0, 0, np).to(device.device)};
-        torch::manual_seed(cfg.seed);
+        // The initial weights are the pre-training's: its seed.
+        torch::manual_seed(cfg.upstreamSeed());
         model = buildModel(cfg.model, heads, tasks.input);  // on the CPU: the same on any device
         placeModel(*model, device);
 

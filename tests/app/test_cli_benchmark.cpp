@@ -67,16 +67,19 @@ class TestCliBenchmark : public QObject {
     // A tiny byte-level GPT trained briefly on English fortunes (test_size 100, so the cloze
     // has held-out fortunes to cut; context 128, the cloze's default longest fortune), the
     // run's id.
-    static QString tinyRun(const QTemporaryDir& dir, const QString& db) {
+    static QString tinyRun(const QTemporaryDir& dir, const QString& db,
+                           QJsonObject* summary = nullptr) {
         const QString cfg = write(dir, "lm.json", R"({"name": "bench-lm", "seed": 2,
           "model": {"kind": "gpt", "gpt": {"n_layer": 1, "n_head": 2, "n_embd": 32, "context": 128}},
           "upstream": {"task": {"kind": "text", "language": "en", "train_size": 120, "test_size": 100},
                        "steps": 6, "batch_size": 8, "optimizer": {"name": "adamw", "lr": 0.003}},
           "downstream": {"task": {"kind": "text", "language": "de", "train_size": 60, "test_size": 20},
                          "steps": 4, "batch_size": 8, "optimizer": {"name": "adamw", "lr": 0.003}},
-          "eval": {"every": 5, "hessian_every": 0, "probe_size": 8, "example_losses": 8}})");
+          "eval": {"every": 5, "hessian_every": 0, "probe_size": 8, "example_losses": 8,
+                   "benchmarks": [{"name": "cloze-en", "builtin": "fortune-cloze", "items": 8}]}})");
         const Result r = cli({"run", "--config", cfg, "--db", db, "--json"});
         if (r.code != 0) qWarning("%s", qPrintable(r.err));
+        if (summary) *summary = lastJson(r.out);
         return QString::number(lastJson(r.out)["run_id"].toInteger());
     }
 
@@ -84,7 +87,8 @@ private Q_SLOTS:
     void onARun() {
         QTemporaryDir dir;
         const QString db = dir.filePath("runs.db");
-        const QString id = tinyRun(dir, db);
+        QJsonObject summary;
+        const QString id = tinyRun(dir, db, &summary);
         QVERIFY(id != "0");
         const QString file = write(dir, "animals.jsonl", jsonlBenchmark());
         const Result r =
@@ -113,6 +117,14 @@ private Q_SLOTS:
         checkResult(c, 8, 0);
         QCOMPARE(c["name"].toString(), QString("cloze-en"));
         QCOMPARE(c["builtin"].toString(), QString("fortune-cloze"));
+        // Drawn as the run's own curve drew it (its seed 2, its context), so it scores the
+        // very items the run scored at its last step.
+        QCOMPARE(c["seed"].toInteger(), qint64(2) * 1000003 + 1234);
+        QCOMPARE(c["max_bytes"].toInt(), 128);
+        const QJsonObject after = summary["benchmarks_after"].toObject()["cloze-en"].toObject();
+        QVERIFY2(!after.isEmpty(), "the run's summary has no benchmarks_after.cloze-en");
+        QCOMPARE(c["acc"].toDouble(), after["acc"].toDouble());
+        QCOMPARE(c["acc_norm"].toDouble(), after["acc_norm"].toDouble());
         // More items than the run's 100 held-out fortunes: named, exit 2.
         const Result tooMany = cli(
             {"benchmark", "--run", id, "--builtin", "fortune-cloze", "--items", "500", "--db", db});

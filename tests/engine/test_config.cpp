@@ -1,6 +1,8 @@
 // Configuration parsing and validation: every problem names its field.
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/core/config.h"
 #include "engine/core/presets.h"
 
@@ -93,6 +95,26 @@ private Q_SLOTS:
         b.upstream.optimizer.lr = 0.01;
         QVERIFY(upstreamHash(a) != upstreamHash(b));
         QCOMPARE(upstreamHash(a).size(), size_t(16));
+    }
+
+    void upstreamSeed() {
+        const auto r = parseConfig(R"({"seed": 4, "upstream": {"seed": 9}})");
+        QVERIFY2(r.ok(), formatErrors(r.errors).c_str());
+        QCOMPARE(r.config.upstream.seed, int64_t(9));
+        QCOMPARE(r.config.upstreamSeed(), 9u);
+        QCOMPARE(r.config.seed, 4u);
+        QCOMPARE(parseConfig(configToJson(r.config)).config.upstream.seed, int64_t(9));
+        // Unset: the run's seed, and no upstream.seed in the JSON (old cache keys unchanged).
+        ExperimentConfig plain;
+        plain.seed = 7;
+        QCOMPARE(plain.upstreamSeed(), 7u);
+        QVERIFY(nlohmann::json::parse(configToJson(plain))["upstream"].count("seed") == 0);
+        const auto down = parseConfig(R"({"downstream": {"seed": 3}})");
+        QVERIFY(!down.ok());
+        QVERIFY(hasField(down.errors, "downstream.seed"));
+        const auto negative = parseConfig(R"({"upstream": {"seed": -5}})");
+        QVERIFY(!negative.ok());
+        QVERIFY(hasField(negative.errors, "upstream.seed"));
     }
 
     void presetsParse() {

@@ -139,6 +139,39 @@ private Q_SLOTS:
         QVERIFY(!sameSeries(c1.points, c4.points));
     }
 
+    void fixedUpstreamSeedSharesOnePreTraining() {
+        // upstream.seed fixes the pre-training: seeds 5 and 6 of a seed set fine-tune one
+        // pre-trained model (the second from the cache) but differently.
+        QTemporaryDir dir;
+        const RunnerOptions opts{(dir.path() + "/cache").toStdString(), "", 0};
+        ExperimentConfig a = smallConfig();
+        a.upstream.seed = 11;
+        a.downstream.steps = 10;
+        a.eval.hessian_every = 0;
+        ExperimentConfig b = a;
+        b.seed = 6;
+        QCOMPARE(upstreamHash(a), upstreamHash(b));
+        ExperimentConfig plain = a;
+        plain.upstream.seed = -1;
+        plain.seed = 11;  // unset = the run's seed: the same pre-training as upstream.seed 11
+        QCOMPARE(upstreamHash(plain), upstreamHash(a));
+        Collector ca, cb;
+        RunControl ka, kb;
+        const RunSummary sa = Runner(a, opts).run(ca, ka);
+        const RunSummary sb = Runner(b, opts).run(cb, kb);
+        QVERIFY(!sa.upstream_from_cache);
+        QVERIFY(sb.upstream_from_cache);
+        // The same model and test split before fine-tuning, a different fine-tuning.
+        QCOMPARE(sa.upstream_acc_before, sb.upstream_acc_before);
+        QVERIFY(!sameSeries(fineTuning(ca.points), fineTuning(cb.points)));
+        // Without upstream.seed, seed 6 pre-trains its own model.
+        ExperimentConfig own = b;
+        own.upstream.seed = -1;
+        QVERIFY(upstreamHash(own) != upstreamHash(b));
+        Collector co;
+        RunControl ko;
+        QVERIFY(!Runner(own, opts).run(co, ko).upstream_from_cache);
+    }
     void pauseStepStop() {
         ExperimentConfig cfg = smallConfig();
         cfg.upstream.steps = 0;

@@ -1,5 +1,7 @@
 #include "ui/setup/phase_editor.h"
 
+#include <algorithm>
+
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QSpinBox>
@@ -27,6 +29,13 @@ PhaseEditor::PhaseEditor(const QString& pathPrefix, const QString& stepsToolTip,
     addRow(form, tr("Steps"), QStringLiteral("steps"), m_steps, stepsToolTip);
     addRow(form, tr("Batch size"), QStringLiteral("batch_size"), m_batchSize,
            tr("Examples per optimizer step"));
+    if (m_upstream) {
+        m_seed = makeIntSpin(-1, 2'147'483'647);
+        m_seed->setSpecialValueText(tr("the run's seed"));
+        addRow(form, tr("Pre-training seed"), QStringLiteral("seed"), m_seed,
+               tr("Initial weights, upstream split and batch order. Fixed, every seed of a seed "
+                  "set fine-tunes the same pre-trained model (cached once)"));
+    }
     layout->addWidget(training);
 
     auto* taskBox = new QGroupBox(tr("Task"));
@@ -59,6 +68,7 @@ PhaseEditor::PhaseEditor(const QString& pathPrefix, const QString& stepsToolTip,
 void PhaseEditor::setPhase(const PhaseConfig& phase) {
     m_steps->setValue(phase.steps);
     m_batchSize->setValue(phase.batch_size);
+    if (m_seed) m_seed->setValue(int(std::clamp<int64_t>(phase.seed, -1, 2'147'483'647)));
     m_task->setTask(phase.task);
     m_optimizer->setOptimizer(phase.optimizer);
 }
@@ -75,13 +85,14 @@ void PhaseEditor::setDataContext(const ExperimentConfig& config) {
     request.model = config.model;
     request.data_dir = config.data_dir;
     request.text_dir = config.text_dir;
-    request.seed = config.seed;
+    request.seed = m_upstream ? config.upstreamSeed() : config.seed;
     m_preview->showRequest(request);
 }
 
 void PhaseEditor::readPhase(PhaseConfig& phase, std::vector<ConfigError>& errors) const {
     phase.steps = m_steps->value();
     phase.batch_size = m_batchSize->value();
+    if (m_seed) phase.seed = m_seed->value();
     m_task->readTask(phase.task, errors);
     m_optimizer->readOptimizer(phase.optimizer, errors);
 }

@@ -32,6 +32,7 @@ public:
 private:
     QSpinBox* m_steps;
     QSpinBox* m_batchSize;
+    QSpinBox* m_seed = nullptr;  // upstream only: the pre-training seed (-1 = the run's)
     TaskEditor* m_task;
     DataPreview* m_preview;
     bool m_upstream;  // the upstream phase (else downstream)
