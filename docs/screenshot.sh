@@ -28,7 +28,7 @@
 #       instruction file (written here: Alpaca, prompt/response and messages lines) with the
 #       tulu template: the data preview shows each example as the model reads it, the response
 #       tokens that count for the loss highlighted and what the context cuts off struck through.
-#   docs/screenshot-benchmarks.png  the Live tab of lm-instruct-sam at the end of fine-tuning:
+#   docs/screenshot-benchmarks.png  the Live tab of lm-instruct-sam at fine-tuning step 250:
 #       the fortune-cloze benchmark curve (dotted) and its mean (dash-dot) on the accuracy
 #       plot, falling while the arithmetic loss falls. forgetlab-cli pre-trains the model first
 #       (5,000 steps, about 20 minutes on 2 cores) unless INSTRUCT_WORK names a folder whose
@@ -94,5 +94,5 @@ if [[ $which == all || $which == instruct ]]; then
   work=${INSTRUCT_WORK:-$dir}
   "${BUILD:-build}"/app/forgetlab-cli run --preset lm-instruct-sam --steps 1 --db "$work/warm.db" > /dev/null
   xvfb-run -a -s "-screen 0 1600x1000x24" "${BUILD:-build}"/app/forgetlab --db "$work/benchmarks.db" \
-    --preset lm-instruct-sam --start --screenshot docs/screenshot-benchmarks.png --screenshot-at-step 300
+    --preset lm-instruct-sam --start --screenshot docs/screenshot-benchmarks.png --screenshot-at-step 250
 fi
